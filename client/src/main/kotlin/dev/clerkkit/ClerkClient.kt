@@ -1,0 +1,67 @@
+package dev.clerkkit
+
+import dev.clerkkit.http.ClerkHttp
+import dev.clerkkit.http.createHttpClient
+import dev.clerkkit.sessions.Sessions
+import io.ktor.client.HttpClient
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.asCoroutineDispatcher
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.ThreadFactory
+import java.util.concurrent.atomic.AtomicInteger
+
+/**
+ * Entry point of clerkkit: owns one Ktor `HttpClient` (CIO engine unless [ClerkConfig.engine] is given) and its
+ * connection pool. Create one per application and share it; [close] releases connections and threads.
+ *
+ * ```kotlin
+ * ClerkClient { secretKey = System.getenv("CLERK_SECRET_KEY") }.use { clerk ->
+ *     val sessions = clerk.sessions.list(userId = "user_123", status = SessionStatus.ACTIVE)
+ * }
+ * ```
+ */
+public class ClerkClient(
+    /** The configuration this client was built with. */
+    public val config: ClerkConfig,
+) : AutoCloseable {
+    private val executor: ExecutorService = Executors.newFixedThreadPool(THREADS, daemonThreads())
+    private val dispatcher: CoroutineDispatcher = executor.asCoroutineDispatcher()
+    private val httpClient: HttpClient = createHttpClient(config, dispatcher)
+    internal val http: ClerkHttp = ClerkHttp(config, httpClient, dispatcher)
+
+    /** The Sessions resource. */
+    public val sessions: Sessions = Sessions(http)
+
+    /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
+    override fun close() {
+        httpClient.close()
+        executor.shutdown()
+    }
+
+    override fun toString(): String = "ClerkClient(baseUrl=${config.baseUrl}, apiVersion=${config.apiVersion})"
+
+    /** Factories. */
+    public companion object {
+        /** Engine and calls share this many threads (the machine's cores, at least 2, at most 8). */
+        private val THREADS = Runtime.getRuntime().availableProcessors().coerceIn(2, 8)
+
+        /** Kotlin DSL: `ClerkClient { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
+        public operator fun invoke(configure: ClerkConfig.Builder.() -> Unit): ClerkClient =
+            ClerkClient(ClerkConfig.builder().apply(configure).build())
+
+        /**
+         * A client configured from the environment (`CLERK_SECRET_KEY`, optional `CLERK_API_URL`,
+         * `CLERK_API_VERSION`, `CLERK_JWT_KEY`), then [configure].
+         * @throws IllegalArgumentException when `CLERK_SECRET_KEY` is not set.
+         */
+        @JvmStatic
+        public fun fromEnv(configure: ClerkConfig.Builder.() -> Unit = {}): ClerkClient =
+            ClerkClient(ClerkConfig.fromEnv().apply(configure).build())
+
+        private fun daemonThreads(): ThreadFactory {
+            val n = AtomicInteger()
+            return ThreadFactory { r -> Thread(r, "clerkkit-${n.incrementAndGet()}").apply { isDaemon = true } }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.clerkkit
+
+import io.ktor.client.engine.HttpClientEngine
+import java.net.URI
+import java.security.KeyStore
+import java.time.Duration
+
+/**
+ * Immutable configuration of a [ClerkClient].
+ *
+ * Build one with [ClerkConfig.builder] (Java), the `ClerkClient { ... }` DSL (Kotlin) or [ClerkConfig.fromEnv].
+ * [toString] never shows the secret key.
+ */
+public class ClerkConfig private constructor(builder: Builder) {
+    /** The instance's secret key (`sk_live_...`/`sk_test_...`), sent as `Authorization: Bearer`. Required. */
+    public val secretKey: String = requireNotNull(builder.secretKey) { "secretKey is required (set it or CLERK_SECRET_KEY)" }
+
+    /** Base URL of the Backend API, without a trailing slash. Default [DEFAULT_BASE_URL]. */
+    public val baseUrl: String = builder.baseUrl.trimEnd('/')
+
+    /** Value of the `Clerk-API-Version` header. Default [DEFAULT_API_VERSION]. */
+    public val apiVersion: String = builder.apiVersion
+
+    /** `User-Agent` header. Default [DEFAULT_USER_AGENT]. */
+    public val userAgent: String = builder.userAgent
+
+    /** TCP connect timeout per attempt. Default 10 s. */
+    public val connectTimeout: Duration = builder.connectTimeout
+
+    /** Longest silence between two packets of one exchange. Default 30 s. */
+    public val socketTimeout: Duration = builder.socketTimeout
+
+    /** Whole-attempt timeout (send + wait + read). Default 30 s. Overridable per call in [RequestOptions]. */
+    public val requestTimeout: Duration = builder.requestTimeout
+
+    /** How failed calls are retried. Default [RetryPolicy.DEFAULT]. */
+    public val retryPolicy: RetryPolicy = builder.retryPolicy
+
+    /**
+     * How long an idle keep-alive connection is kept for reuse. Default 20 s, below the usual 60 s idle
+     * timeouts of load balancers so the client closes first. See docs/design/connections.md.
+     */
+    public val keepAliveTime: Duration = builder.keepAliveTime
+
+    /** Most connections open to the API at once. Default 256. */
+    public val maxConnections: Int = builder.maxConnections
+
+    /** Largest response body read, in bytes; a larger one fails with [dev.clerkkit.errors.ClerkResponseException]. Default 16 MiB. */
+    public val maxResponseBytes: Long = builder.maxResponseBytes
+
+    /** What the client logs through SLF4J (`Authorization` is always redacted). Default [LogLevel.NONE]. */
+    public val logLevel: LogLevel = builder.logLevel
+
+    /** Allow `http://` base URLs to non-loopback hosts (the secret would travel in clear). Default false. */
+    public val allowInsecureHttp: Boolean = builder.allowInsecureHttp
+
+    /** Extra trust anchors for `https` (e.g. the testkit's generated certificate). Default null: the JDK's trust store. */
+    public val trustStore: KeyStore? = builder.trustStore
+
+    /**
+     * A Ktor engine to use instead of the built-in CIO engine (e.g. `MockEngine` in tests, OkHttp).
+     * The caller owns it: [ClerkClient.close] does not close an injected engine. Default null (CIO).
+     */
+    public val engine: HttpClientEngine? = builder.engine
+
+    /** PEM public key for networkless token verification; `CLERK_JWT_KEY` in [fromEnv]. Default null (use JWKS). */
+    public val jwtKey: String? = builder.jwtKey
+
+    init {
+        require(secretKey.isNotBlank()) { "secretKey must not be blank" }
+        require(apiVersion.isNotBlank()) { "apiVersion must not be blank" }
+        requirePositive("connectTimeout", connectTimeout)
+        requirePositive("socketTimeout", socketTimeout)
+        requirePositive("requestTimeout", requestTimeout)
+        requirePositive("keepAliveTime", keepAliveTime)
+        require(maxConnections >= 1) { "maxConnections must be >= 1, was $maxConnections" }
+        require(maxResponseBytes >= 1024) { "maxResponseBytes must be >= 1024, was $maxResponseBytes" }
+        checkBaseUrl(baseUrl, allowInsecureHttp)
+    }
+
+    /** A builder initialised with this configuration. */
+    public fun toBuilder(): Builder = Builder().also {
+        it.secretKey = secretKey; it.baseUrl = baseUrl; it.apiVersion = apiVersion; it.userAgent = userAgent
+        it.connectTimeout = connectTimeout; it.socketTimeout = socketTimeout; it.requestTimeout = requestTimeout
+        it.retryPolicy = retryPolicy; it.keepAliveTime = keepAliveTime; it.maxConnections = maxConnections
+        it.maxResponseBytes = maxResponseBytes; it.logLevel = logLevel; it.allowInsecureHttp = allowInsecureHttp
+        it.trustStore = trustStore; it.engine = engine; it.jwtKey = jwtKey
+    }
+
+    override fun toString(): String =
+        "ClerkConfig(baseUrl=$baseUrl, apiVersion=$apiVersion, secretKey=${redact(secretKey)}, " +
+            "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel)"
+
+    /** Mutable builder; every property starts at its documented default. Kotlin users set properties in the DSL. */
+    public class Builder {
+        /** See [ClerkConfig.secretKey]. */
+        public var secretKey: String? = null
+        /** See [ClerkConfig.baseUrl]. */
+        public var baseUrl: String = DEFAULT_BASE_URL
+        /** See [ClerkConfig.apiVersion]. */
+        public var apiVersion: String = DEFAULT_API_VERSION
+        /** See [ClerkConfig.userAgent]. */
+        public var userAgent: String = DEFAULT_USER_AGENT
+        /** See [ClerkConfig.connectTimeout]. */
+        public var connectTimeout: Duration = Duration.ofSeconds(10)
+        /** See [ClerkConfig.socketTimeout]. */
+        public var socketTimeout: Duration = Duration.ofSeconds(30)
+        /** See [ClerkConfig.requestTimeout]. */
+        public var requestTimeout: Duration = Duration.ofSeconds(30)
+        /** See [ClerkConfig.retryPolicy]. */
+        public var retryPolicy: RetryPolicy = RetryPolicy.DEFAULT
+        /** See [ClerkConfig.keepAliveTime]. */
+        public var keepAliveTime: Duration = Duration.ofSeconds(20)
+        /** See [ClerkConfig.maxConnections]. */
+        public var maxConnections: Int = 256
+        /** See [ClerkConfig.maxResponseBytes]. */
+        public var maxResponseBytes: Long = 16L * 1024 * 1024
+        /** See [ClerkConfig.logLevel]. */
+        public var logLevel: LogLevel = LogLevel.NONE
+        /** See [ClerkConfig.allowInsecureHttp]. */
+        public var allowInsecureHttp: Boolean = false
+        /** See [ClerkConfig.trustStore]. */
+        public var trustStore: KeyStore? = null
+        /** See [ClerkConfig.engine]. */
+        public var engine: HttpClientEngine? = null
+        /** See [ClerkConfig.jwtKey]. */
+        public var jwtKey: String? = null
+
+        /** Sets [secretKey]. */
+        public fun secretKey(value: String): Builder = apply { secretKey = value }
+        /** Sets [baseUrl]. */
+        public fun baseUrl(value: String): Builder = apply { baseUrl = value }
+        /** Sets [apiVersion]. */
+        public fun apiVersion(value: String): Builder = apply { apiVersion = value }
+        /** Sets [userAgent]. */
+        public fun userAgent(value: String): Builder = apply { userAgent = value }
+        /** Sets [connectTimeout]. */
+        public fun connectTimeout(value: Duration): Builder = apply { connectTimeout = value }
+        /** Sets [socketTimeout]. */
+        public fun socketTimeout(value: Duration): Builder = apply { socketTimeout = value }
+        /** Sets [requestTimeout]. */
+        public fun requestTimeout(value: Duration): Builder = apply { requestTimeout = value }
+        /** Sets [retryPolicy]. */
+        public fun retryPolicy(value: RetryPolicy): Builder = apply { retryPolicy = value }
+        /** Configures the retry policy in place (Kotlin DSL). */
+        public fun retry(block: RetryPolicy.Builder.() -> Unit): Builder =
+            apply { retryPolicy = retryPolicy.toBuilder().apply(block).build() }
+        /** Sets [keepAliveTime]. */
+        public fun keepAliveTime(value: Duration): Builder = apply { keepAliveTime = value }
+        /** Sets [maxConnections]. */
+        public fun maxConnections(value: Int): Builder = apply { maxConnections = value }
+        /** Sets [maxResponseBytes]. */
+        public fun maxResponseBytes(value: Long): Builder = apply { maxResponseBytes = value }
+        /** Sets [logLevel]. */
+        public fun logLevel(value: LogLevel): Builder = apply { logLevel = value }
+        /** Sets [allowInsecureHttp]. */
+        public fun allowInsecureHttp(value: Boolean): Builder = apply { allowInsecureHttp = value }
+        /** Sets [trustStore]. */
+        public fun trustStore(value: KeyStore?): Builder = apply { trustStore = value }
+        /** Sets [engine]. */
+        public fun engine(value: HttpClientEngine?): Builder = apply { engine = value }
+        /** Sets [jwtKey]. */
+        public fun jwtKey(value: String?): Builder = apply { jwtKey = value }
+
+        /** Validates and freezes the configuration. @throws IllegalArgumentException on a missing key or bad value. */
+        public fun build(): ClerkConfig = ClerkConfig(this)
+
+        override fun toString(): String = "ClerkConfig.Builder(baseUrl=$baseUrl, secretKey=${secretKey?.let(::redact)})"
+    }
+
+    /** Defaults and factories. */
+    public companion object {
+        /** `https://api.clerk.com/v1`. */
+        public const val DEFAULT_BASE_URL: String = "https://api.clerk.com/v1"
+        /** The newest API version this client was built and tested against. */
+        public const val DEFAULT_API_VERSION: String = "2026-05-12"
+        /** `clerkkit-kotlin/<version>`. */
+        public const val DEFAULT_USER_AGENT: String = "clerkkit-kotlin/0.1.0"
+
+        /** A new builder with every default. */
+        @JvmStatic
+        public fun builder(): Builder = Builder()
+
+        /**
+         * A builder filled from the environment: `CLERK_SECRET_KEY` (required at [Builder.build]),
+         * `CLERK_API_URL` (optional base URL), `CLERK_API_VERSION` (optional), `CLERK_JWT_KEY` (optional PEM).
+         */
+        @JvmStatic
+        public fun fromEnv(): Builder = fromEnv(System::getenv)
+
+        internal fun fromEnv(env: (String) -> String?): Builder = Builder().apply {
+            secretKey = env("CLERK_SECRET_KEY")?.takeIf { it.isNotBlank() }
+            env("CLERK_API_URL")?.takeIf { it.isNotBlank() }?.let { baseUrl = it }
+            env("CLERK_API_VERSION")?.takeIf { it.isNotBlank() }?.let { apiVersion = it }
+            env("CLERK_JWT_KEY")?.takeIf { it.isNotBlank() }?.let { jwtKey = it }
+        }
+
+        internal fun redact(secret: String): String =
+            if (secret.length <= 8) "***" else secret.take(secret.indexOf('_', 3).coerceIn(0, 8) + 1) + "***"
+
+        private fun requirePositive(name: String, d: Duration) =
+            require(!d.isNegative && !d.isZero) { "$name must be positive, was $d" }
+
+        private fun checkBaseUrl(url: String, allowInsecure: Boolean) {
+            val uri = try { URI(url) } catch (e: Exception) { throw IllegalArgumentException("baseUrl is not a URL: $url", e) }
+            val scheme = uri.scheme?.lowercase()
+            require(scheme == "https" || scheme == "http") { "baseUrl must be http(s), was $url" }
+            require(!uri.host.isNullOrBlank()) { "baseUrl has no host: $url" }
+            if (scheme == "http" && !allowInsecure) {
+                require(isLoopback(uri.host)) {
+                    "baseUrl $url is plain http to a non-loopback host: the secret key would travel in clear. " +
+                        "Use https, or set allowInsecureHttp = true if you really mean it."
+                }
+            }
+        }
+
+        private fun isLoopback(host: String): Boolean {
+            val h = host.removePrefix("[").removeSuffix("]").lowercase()
+            return h == "localhost" || h.endsWith(".localhost") || h == "::1" || h == "0:0:0:0:0:0:0:1" ||
+                Regex("""127\.\d{1,3}\.\d{1,3}\.\d{1,3}""").matches(h)
+        }
+    }
+}
+
+/** What the client logs through SLF4J (logger `io.ktor.client.HttpClient`). The `Authorization` header is always redacted. */
+public enum class LogLevel {
+    /** Nothing. */
+    NONE,
+    /** Request line and response status. */
+    INFO,
+    /** [INFO] plus headers. */
+    HEADERS,
+    /** [HEADERS] plus bodies. */
+    BODY,
+}

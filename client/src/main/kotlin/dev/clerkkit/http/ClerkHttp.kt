@@ -1,0 +1,206 @@
+package dev.clerkkit.http
+
+import dev.clerkkit.ClerkConfig
+import dev.clerkkit.RequestOptions
+import dev.clerkkit.RetryPolicy
+import dev.clerkkit.errors.ClerkApiException
+import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.errors.ClerkResponseException
+import dev.clerkkit.errors.ClerkTimeoutException
+import dev.clerkkit.errors.ClerkTransportException
+import dev.clerkkit.errors.ErrorMapper
+import dev.clerkkit.errors.RateLimitException
+import dev.clerkkit.errors.ServerException
+import io.ktor.client.HttpClient
+import io.ktor.client.network.sockets.ConnectTimeoutException
+import io.ktor.client.plugins.HttpRequestTimeoutException
+import io.ktor.client.plugins.timeout
+import io.ktor.client.request.header
+import io.ktor.client.request.prepareRequest
+import io.ktor.client.request.setBody
+import io.ktor.client.request.url
+import io.ktor.client.statement.HttpResponse
+import io.ktor.client.statement.bodyAsChannel
+import io.ktor.http.ContentType
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpMethod
+import io.ktor.http.content.TextContent
+import io.ktor.http.isSuccess
+import io.ktor.utils.io.readRemaining
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.withContext
+import kotlinx.io.readByteArray
+import kotlinx.serialization.SerializationException
+import java.net.ConnectException
+import java.net.NoRouteToHostException
+import java.net.SocketTimeoutException
+import java.net.UnknownHostException
+import java.nio.channels.UnresolvedAddressException
+import java.time.Duration
+
+/** Whether a call may be replayed after its request may have reached Clerk. See the README's retry table. */
+internal enum class Replay {
+    /** Replaying cannot do harm (reads; revoke; minting a token): retried on 5xx, 429 and any transport failure. */
+    SAFE,
+
+    /** Replaying could duplicate an effect (create): retried only on 429 and when the request provably never left. */
+    UNSAFE,
+}
+
+/** One API call, described before any I/O: the public operations build these after checking their input. */
+internal class ApiCall(
+    val operation: String,
+    val method: HttpMethod,
+    /** Already-encoded path segments below the base URL (see [pathSegment]). */
+    val path: List<String>,
+    val query: List<Pair<String, String>> = emptyList(),
+    /** JSON body, or null for none. */
+    val body: String? = null,
+    val replay: Replay = Replay.SAFE,
+)
+
+/**
+ * The one HTTP pipeline: auth and version headers, per-call options, the retry loop, Ktor, and the response
+ * handler (2xx -> decode, otherwise -> [ErrorMapper]). Nothing else in clerkkit talks HTTP.
+ */
+internal class ClerkHttp(
+    private val config: ClerkConfig,
+    private val client: HttpClient,
+    /** Calls run here, on the same threads as the CIO engine (no dispatcher hop per call). */
+    private val dispatcher: CoroutineDispatcher,
+) {
+    private val baseUrl = config.baseUrl
+    private val authorization = "Bearer " + config.secretKey
+
+    suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
+        withContext(dispatcher) { retrying(call, options.retryPolicy ?: config.retryPolicy) { once(call, options, decode) } }
+
+    private suspend fun <T> retrying(call: ApiCall, policy: RetryPolicy, attempt: suspend () -> T): T {
+        val started = System.nanoTime()
+        var attempts = 0
+        while (true) {
+            attempts++
+            val failure = try {
+                return attempt()
+            } catch (e: ClerkException) {
+                e
+            }
+            failure.attempts = attempts
+            if (attempts >= policy.maxAttempts) throw failure
+            val wait = retryDelay(failure, call.replay, policy, attempts) ?: throw failure
+            val elapsed = Duration.ofNanos(System.nanoTime() - started)
+            if (elapsed + wait > policy.maxElapsed) throw failure
+            policy.sleeper.sleep(wait)
+        }
+    }
+
+    /** How long to wait before retrying after [failure], or null when it must not be retried. */
+    private fun retryDelay(failure: ClerkException, replay: Replay, policy: RetryPolicy, retry: Int): Duration? {
+        val retryAfter = (failure as? ClerkApiException)?.retryAfter
+        val retryable = when (failure) {
+            // 429: Clerk refused the request without processing it, so even a create may be sent again.
+            is RateLimitException -> true
+            is ServerException -> replay == Replay.SAFE
+            is ClerkTransportException -> replay == Replay.SAFE || !failure.mayHaveReachedServer
+            else -> false
+        }
+        if (!retryable) return null
+        if (retryAfter != null) return if (retryAfter > policy.maxRetryAfter) null else retryAfter
+        return policy.backoff(retry)
+    }
+
+    private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T): T {
+        try {
+            return client.prepareRequest {
+                method = call.method
+                url(buildUrl(call))
+                header(HttpHeaders.Authorization, authorization)
+                header("Clerk-API-Version", config.apiVersion)
+                header(HttpHeaders.UserAgent, config.userAgent)
+                header(HttpHeaders.Accept, "application/json")
+                options.headers.forEach { (k, v) -> header(k, v) }
+                options.timeout?.let { t -> timeout { requestTimeoutMillis = t.toMillis() } }
+                call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
+            }.execute { response -> handle(call, response, decode) }
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: ClerkException) {
+            throw e
+        } catch (e: HttpRequestTimeoutException) {
+            throw ClerkTimeoutException(call.operation, "${call.operation} timed out: ${e.message}", true, e)
+        } catch (e: ConnectTimeoutException) {
+            throw ClerkTimeoutException(call.operation, "${call.operation} timed out connecting to ${hostOf()}", false, e)
+        } catch (e: SocketTimeoutException) {
+            throw ClerkTimeoutException(call.operation, "${call.operation} timed out reading or writing: ${e.message}", true, e)
+        } catch (e: Exception) {
+            val neverSent = e is ConnectException || e is UnknownHostException || e is UnresolvedAddressException ||
+                e is NoRouteToHostException
+            val what = if (neverSent) "could not connect to ${hostOf()}" else "connection failed"
+            throw ClerkTransportException(
+                call.operation,
+                "${call.operation} $what (${e.javaClass.simpleName}: ${e.message})" +
+                    if (neverSent) "" else "; the request may have reached the server",
+                mayHaveReachedServer = !neverSent,
+                cause = e,
+            )
+        }
+    }
+
+    private suspend fun <T> handle(call: ApiCall, response: HttpResponse, decode: (String) -> T): T {
+        val status = response.status.value
+        val text = readBody(call, response)
+        if (!response.status.isSuccess()) {
+            val headers = response.headers.entries().associate { (k, v) -> k.lowercase() to v }
+            throw ErrorMapper.map(call.operation, status, headers, redact(text))
+        }
+        return try {
+            decode(text)
+        } catch (e: SerializationException) {
+            throw undecodable(call, status, text, e)
+        } catch (e: IllegalArgumentException) {
+            throw undecodable(call, status, text, e)
+        }
+    }
+
+    /** Reads the whole body inside the response scope, bounded by [ClerkConfig.maxResponseBytes]. */
+    private suspend fun readBody(call: ApiCall, response: HttpResponse): String {
+        val limit = config.maxResponseBytes
+        val declared = response.headers[HttpHeaders.ContentLength]?.toLongOrNull()
+        if (declared != null && declared > limit) throw tooLarge(call, response.status.value, declared)
+        val bytes = response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
+        if (bytes.size > limit) throw tooLarge(call, response.status.value, null)
+        return bytes.decodeToString()
+    }
+
+    private fun tooLarge(call: ApiCall, status: Int, declared: Long?) = ClerkResponseException(
+        call.operation, status, "",
+        "${call.operation}: response body of ${declared ?: "more than ${config.maxResponseBytes}"} bytes exceeds " +
+            "maxResponseBytes (${config.maxResponseBytes})",
+        null,
+    )
+
+    private fun undecodable(call: ApiCall, status: Int, text: String, e: Exception) = ClerkResponseException(
+        call.operation, status, redact(text).take(65536),
+        "${call.operation}: HTTP $status response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})",
+        e,
+    )
+
+    private fun buildUrl(call: ApiCall): String = buildString {
+        append(baseUrl)
+        call.path.forEach { append('/').append(it) }
+        if (call.query.isNotEmpty()) {
+            append('?')
+            call.query.forEachIndexed { i, (k, v) ->
+                if (i > 0) append('&')
+                append(k).append('=').append(java.net.URLEncoder.encode(v, Charsets.UTF_8).replace("+", "%20"))
+            }
+        }
+    }
+
+    private fun hostOf(): String = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)
+
+    /** A server that echoes the request must not make the secret appear in an exception or log. */
+    private fun redact(text: String): String =
+        if (text.contains(config.secretKey)) text.replace(config.secretKey, "[REDACTED]") else text
+}

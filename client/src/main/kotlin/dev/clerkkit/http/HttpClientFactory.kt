@@ -1,0 +1,77 @@
+package dev.clerkkit.http
+
+import dev.clerkkit.ClerkConfig
+import dev.clerkkit.LogLevel
+import io.ktor.client.HttpClient
+import io.ktor.client.HttpClientConfig
+import io.ktor.client.engine.cio.CIO
+import io.ktor.client.plugins.HttpTimeout
+import io.ktor.client.plugins.logging.Logger
+import io.ktor.client.plugins.logging.Logging
+import io.ktor.client.plugins.logging.DEFAULT
+import io.ktor.http.HttpHeaders
+import kotlinx.coroutines.CoroutineDispatcher
+import javax.net.ssl.TrustManagerFactory
+import javax.net.ssl.X509TrustManager
+import io.ktor.client.plugins.logging.LogLevel as KtorLogLevel
+
+/**
+ * Every Ktor setting of the client, in one function.
+ *
+ * Why CIO is configured like this (docs/design/connections.md has the measurements):
+ * - `pipelining = true` + `pipelineMaxSize = 1` is CIO's only keep-alive path (Ktor 3.6.1+): connections are reused,
+ *   one request in flight per connection, so a POST never queues behind another request and retry rules stay simple.
+ * - `keepAliveTime` below common 60 s server idle timeouts: the client drops idle connections before the server does.
+ * - The engine runs on the client's own small dispatcher (the same one calls run on): no hops between
+ *   Dispatchers.IO and Dispatchers.Default per call.
+ * - No redirects: Clerk does not redirect, and a redirect must never carry the secret key to another host.
+ */
+internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatcher): HttpClient {
+    val common: HttpClientConfig<*>.() -> Unit = {
+        expectSuccess = false
+        followRedirects = false
+        install(HttpTimeout) {
+            requestTimeoutMillis = config.requestTimeout.toMillis()
+            connectTimeoutMillis = config.connectTimeout.toMillis()
+            socketTimeoutMillis = config.socketTimeout.toMillis()
+        }
+        if (config.logLevel != LogLevel.NONE) {
+            install(Logging) {
+                logger = Logger.DEFAULT
+                level = when (config.logLevel) {
+                    LogLevel.INFO -> KtorLogLevel.INFO
+                    LogLevel.HEADERS -> KtorLogLevel.HEADERS
+                    else -> KtorLogLevel.BODY
+                }
+                sanitizeHeader { it.equals(HttpHeaders.Authorization, ignoreCase = true) }
+            }
+        }
+    }
+    val injected = config.engine
+    if (injected != null) return HttpClient(injected, common)
+    return HttpClient(CIO) {
+        engine {
+            this.dispatcher = dispatcher
+            pipelining = true
+            maxConnectionsCount = config.maxConnections
+            endpoint.apply {
+                pipelineMaxSize = 1
+                maxConnectionsPerRoute = config.maxConnections
+                keepAliveTime = config.keepAliveTime.toMillis()
+                connectTimeout = config.connectTimeout.toMillis()
+                socketTimeout = config.socketTimeout.toMillis()
+                connectAttempts = 1
+            }
+            config.trustStore?.let { store ->
+                https { trustManager = trustManagerFor(store) }
+            }
+        }
+        common()
+    }
+}
+
+private fun trustManagerFor(store: java.security.KeyStore): X509TrustManager {
+    val factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
+    factory.init(store)
+    return factory.trustManagers.filterIsInstance<X509TrustManager>().first()
+}
