@@ -41,7 +41,7 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
                 level = when (config.logLevel) {
                     LogLevel.INFO -> KtorLogLevel.INFO
                     LogLevel.HEADERS -> KtorLogLevel.HEADERS
-                    else -> KtorLogLevel.BODY
+                    else -> KtorLogLevel.ALL
                 }
                 sanitizeHeader { it.equals(HttpHeaders.Authorization, ignoreCase = true) }
             }
