@@ -32,8 +32,12 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
         followRedirects = false
         install(HttpTimeout) {
             requestTimeoutMillis = config.requestTimeout.toMillis()
-            connectTimeoutMillis = config.connectTimeout.toMillis()
-            socketTimeoutMillis = config.socketTimeout.toMillis()
+            // CIO gives every request that carries a connect or socket timeout a dedicated (never reused)
+            // connection; for CIO those two live in the engine's endpoint config instead.
+            if (config.engine != null) {
+                connectTimeoutMillis = config.connectTimeout.toMillis()
+                socketTimeoutMillis = config.socketTimeout.toMillis()
+            }
         }
         if (config.logLevel != LogLevel.NONE) {
             install(Logging) {
