@@ -148,7 +148,14 @@ internal class HttpServer(
             }
             val clientWantsClose = request.header("Connection")?.contains("close", ignoreCase = true) == true ||
                 request.version == "HTTP/1.0"
-            when (val reply = handler(request)) {
+            val reply = try {
+                handler(request)
+            } catch (e: InterruptedException) {
+                return // server closing during a delay fault
+            } catch (e: Exception) {
+                Reply.Respond(500, ClerkJson.errorBytes(500, "internal_clerk_error", "Sandbox failure: $e"), after = After.CLOSE)
+            }
+            when (reply) {
                 is Reply.Drop -> {
                     raw.close()
                     return
