@@ -130,6 +130,9 @@ public class ClerkSandbox private constructor(
     /** The JWKS document (`{"keys":[...]}`) as served by `GET /v1/jwks`. */
     public fun jwks(): JsonObject = ClerkJson.json.parseToJsonElement(keys.jwksJson()) as JsonObject
 
+    /** The JWKS document as JSON text. */
+    public fun jwksJson(): String = keys.jwksJson()
+
     init {
         if (config.demoData) seedDemoData()
     }
@@ -197,6 +200,9 @@ public class ClerkSandbox private constructor(
 
     /** The session [id] as `GET /v1/sessions/{id}` would serve it, or `null`. */
     public fun session(id: String): JsonObject? = synchronized(lock) { sessions[id]?.let { refresh(it); it.toJson(true) } }
+
+    /** [session] as JSON text (handy from Java), or `null`. */
+    public fun sessionJson(id: String): String? = session(id)?.toString()
 
     /** All sessions as served, newest first. */
     public fun sessions(): List<JsonObject> = synchronized(lock) {
