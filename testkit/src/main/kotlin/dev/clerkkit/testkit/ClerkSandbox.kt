@@ -25,7 +25,7 @@ import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 import java.util.Base64
 import java.util.Date
-import java.util.concurrent.CopyOnWriteArrayList
+import java.util.Locale
 import javax.net.ssl.SSLContext
 
 /**
@@ -63,7 +63,7 @@ public class ClerkSandbox private constructor(
     private var sequence = 0L
     private val keys = SigningKeys()
     private val tls: SelfSignedTls? = if (config.https) SelfSignedTls() else null
-    private val recorded = CopyOnWriteArrayList<RecordedRequest>()
+    private val recorded = ArrayDeque<RecordedRequest>()
 
     /** Fault injection controls; see [Faults]. */
     public val faults: Faults = Faults()
@@ -113,12 +113,15 @@ public class ClerkSandbox private constructor(
     /** A client `SSLContext` that trusts exactly [certificate] (hostname checks stay on), or `null` without HTTPS. */
     public fun clientSslContext(): SSLContext? = tls?.clientContext()
 
-    /** Every request received so far, in arrival order (a snapshot). */
-    public val requests: List<RecordedRequest> get() = recorded.toList()
+    /**
+     * Requests received so far, in arrival order (a snapshot; at most [SandboxConfig.maxRecordedRequests], the
+     * oldest are dropped first).
+     */
+    public val requests: List<RecordedRequest> get() = synchronized(recorded) { recorded.toList() }
 
     /** Forgets the recorded [requests]. */
     public fun clearRecordedRequests() {
-        recorded.clear()
+        synchronized(recorded) { recorded.clear() }
     }
 
     /** The key id (`kid`) currently used to sign JWTs. */
@@ -126,6 +129,9 @@ public class ClerkSandbox private constructor(
 
     /** The JWKS document (`{"keys":[...]}`) as served by `GET /v1/jwks`. */
     public fun jwks(): JsonObject = ClerkJson.json.parseToJsonElement(keys.jwksJson()) as JsonObject
+
+    /** The JWKS document as JSON text. */
+    public fun jwksJson(): String = keys.jwksJson()
 
     init {
         if (config.demoData) seedDemoData()
@@ -194,6 +200,9 @@ public class ClerkSandbox private constructor(
 
     /** The session [id] as `GET /v1/sessions/{id}` would serve it, or `null`. */
     public fun session(id: String): JsonObject? = synchronized(lock) { sessions[id]?.let { refresh(it); it.toJson(true) } }
+
+    /** [session] as JSON text (handy from Java), or `null`. */
+    public fun sessionJson(id: String): String? = session(id)?.toString()
 
     /** All sessions as served, newest first. */
     public fun sessions(): List<JsonObject> = synchronized(lock) {
@@ -269,9 +278,13 @@ public class ClerkSandbox private constructor(
     private fun handle(raw: RawRequest): Reply {
         val segments = decodeSegments(raw.rawPath)
         val (route, params) = Route.match(raw.method, segments)
-        recorded.add(
-            RecordedRequest(raw.connectionId, raw.method, raw.rawPath, raw.query, raw.headers, raw.body.toString(Charsets.UTF_8), route),
-        )
+        if (config.maxRecordedRequests > 0) {
+            val r = RecordedRequest(raw.connectionId, raw.method, raw.rawPath, raw.query, raw.headers, raw.body.toString(Charsets.UTF_8), route)
+            synchronized(recorded) {
+                recorded.addLast(r)
+                while (recorded.size > config.maxRecordedRequests) recorded.removeFirst()
+            }
+        }
         stats.requestReceived(raw.connectionId, route)
         val after = if (faults.alwaysCloseConnections) After.CLOSE else After.KEEP
         return when (val fault = faults.next(route, raw.method, raw.rawPath)) {
@@ -302,7 +315,7 @@ public class ClerkSandbox private constructor(
 
     private fun retryAfterValue(r: RetryAfter): String = when (r) {
         is RetryAfter.Seconds -> r.seconds.toString()
-        is RetryAfter.HttpDate -> DateTimeFormatter.RFC_1123_DATE_TIME.format(r.at.atOffset(ZoneOffset.UTC))
+        is RetryAfter.HttpDate -> IMF_FIXDATE.format(r.at.atOffset(ZoneOffset.UTC))
     }
 
     private fun normal(raw: RawRequest, route: Route, params: Map<String, String>, after: After): Reply {
@@ -706,6 +719,7 @@ public class ClerkSandbox private constructor(
         private val LIST_STATUSES = setOf("abandoned", "active", "ended", "expired", "removed", "replaced", "revoked")
         private val REFRESH_FIELDS =
             setOf("expired_token", "refresh_token", "request_origin", "request_headers", "format", "request_originating_ip")
+        private val IMF_FIXDATE: DateTimeFormatter = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
         private val RESERVED_CLAIMS = setOf("iss", "sub", "sid", "iat", "nbf", "exp", "azp")
 
         /** Starts a sandbox with default configuration on an ephemeral loopback port. */

@@ -41,6 +41,9 @@ public class SandboxConfig private constructor(builder: Builder) {
     /** Lifetime of session tokens when no `expires_in_seconds` is given. */
     public val defaultTokenLifetimeSeconds: Long = builder.defaultTokenLifetimeSeconds
 
+    /** How many requests [ClerkSandbox.requests] keeps (oldest dropped first); `0` disables recording. */
+    public val maxRecordedRequests: Int = builder.maxRecordedRequests
+
     /** Returns a builder pre-filled with this configuration. */
     public fun toBuilder(): Builder = Builder().also {
         it.secretKey = secretKey
@@ -54,6 +57,7 @@ public class SandboxConfig private constructor(builder: Builder) {
         it.demoData = demoData
         it.idleTimeoutMillis = idleTimeoutMillis
         it.defaultTokenLifetimeSeconds = defaultTokenLifetimeSeconds
+        it.maxRecordedRequests = maxRecordedRequests
     }
 
     override fun toString(): String =
@@ -97,6 +101,12 @@ public class SandboxConfig private constructor(builder: Builder) {
         /** See [SandboxConfig.defaultTokenLifetimeSeconds]. */
         public var defaultTokenLifetimeSeconds: Long = 60
 
+        /** See [SandboxConfig.maxRecordedRequests]. */
+        public var maxRecordedRequests: Int = 10_000
+
+        /** Java-friendly setter for [maxRecordedRequests]. */
+        public fun maxRecordedRequests(value: Int): Builder = apply { maxRecordedRequests = value }
+
         /** Java-friendly setter for [secretKey]. */
         public fun secretKey(value: String): Builder = apply { secretKey = value }
 
@@ -136,6 +146,7 @@ public class SandboxConfig private constructor(builder: Builder) {
             require(secretKey.isNotBlank()) { "secretKey must not be blank" }
             require(idleTimeoutMillis > 0) { "idleTimeoutMillis must be > 0" }
             require(defaultTokenLifetimeSeconds > 0) { "defaultTokenLifetimeSeconds must be > 0" }
+            require(maxRecordedRequests >= 0) { "maxRecordedRequests must be >= 0" }
             return SandboxConfig(this)
         }
     }

@@ -14,26 +14,16 @@ import kotlin.system.exitProcess
  * `java -cp ... dev.clerkkit.testkit.SandboxMain --port 8787`.
  */
 public object SandboxMain {
-    /** Parses [args], starts the sandbox and blocks until the JVM shuts down. */
+    /** Parses [args], starts the sandbox, prints how to reach it and blocks until the JVM shuts down. */
     @JvmStatic
     public fun main(args: Array<String>) {
-        val builder = SandboxConfig.builder().port(DEFAULT_PORT).demoData(true)
-        var i = 0
-        fun value(): String = args.getOrNull(++i) ?: usage("missing value for ${args[i - 1]}")
-        while (i < args.size) {
-            when (args[i]) {
-                "--port" -> builder.port(value().toIntOrNull() ?: usage("--port needs a number"))
-                "--host" -> builder.host(value())
-                "--https" -> builder.https(true)
-                "--secret-key" -> builder.secretKey(value())
-                "--no-demo-data" -> builder.demoData(false)
-                "--verify-gone" -> builder.verifyGone(true)
-                "-h", "--help" -> usage(null)
-                else -> usage("unknown option ${args[i]}")
-            }
-            i++
+        val sandbox = try {
+            start(args)
+        } catch (e: IllegalArgumentException) {
+            System.err.println("error: ${e.message}")
+            System.err.println(USAGE)
+            exitProcess(2)
         }
-        val sandbox = ClerkSandbox.start(builder.build())
         val done = CountDownLatch(1)
         Runtime.getRuntime().addShutdownHook(
             Thread {
@@ -41,21 +31,46 @@ public object SandboxMain {
                 done.countDown()
             },
         )
-        println("Clerk sandbox listening")
-        println("  base URL:   ${sandbox.baseUrl}")
-        println("  secret key: ${sandbox.secretKey}")
-        println("  sessions:   ${sandbox.sessions().size} demo sessions (e.g. sess_demo_alice_laptop), JWT template 'demo'")
-        sandbox.certificatePem?.let { println("  certificate (trust this PEM):\n$it") }
-        println("Try: curl -H 'Authorization: Bearer ${sandbox.secretKey}' '${sandbox.baseUrl}/sessions?user_id=user_demo_alice'")
         println("Press Ctrl-C to stop.")
         done.await()
     }
 
-    private const val DEFAULT_PORT = 8787
-
-    private fun usage(error: String?): Nothing {
-        if (error != null) System.err.println("error: $error")
-        System.err.println("usage: SandboxMain [--port N] [--host H] [--https] [--secret-key K] [--no-demo-data] [--verify-gone]")
-        exitProcess(if (error == null) 0 else 2)
+    /**
+     * Parses [args] (see the class documentation), starts a sandbox and prints its base URL and secret key.
+     * The caller owns (and must close) the returned sandbox. Throws [IllegalArgumentException] on bad arguments.
+     */
+    @JvmStatic
+    public fun start(args: Array<String>): ClerkSandbox {
+        val builder = SandboxConfig.builder().port(DEFAULT_PORT).demoData(true)
+        var i = 0
+        fun value(): String = requireNotNull(args.getOrNull(++i)) { "missing value for ${args[i - 1]}" }
+        while (i < args.size) {
+            when (args[i]) {
+                "--port" -> builder.port(requireNotNull(value().toIntOrNull()) { "--port needs a number" })
+                "--host" -> builder.host(value())
+                "--https" -> builder.https(true)
+                "--secret-key" -> builder.secretKey(value())
+                "--no-demo-data" -> builder.demoData(false)
+                "--verify-gone" -> builder.verifyGone(true)
+                "-h", "--help" -> {
+                    println(USAGE)
+                    exitProcess(0)
+                }
+                else -> throw IllegalArgumentException("unknown option ${args[i]}")
+            }
+            i++
+        }
+        val sandbox = ClerkSandbox.start(builder.build())
+        println("Clerk sandbox listening")
+        println("  base URL:   ${sandbox.baseUrl}")
+        println("  secret key: ${sandbox.secretKey}")
+        println("  sessions:   ${sandbox.sessions().size} (demo data: e.g. sess_demo_alice_laptop, JWT template 'demo')")
+        sandbox.certificatePem?.let { println("  certificate (trust this PEM):\n$it") }
+        println("Try: curl -H 'Authorization: Bearer ${sandbox.secretKey}' '${sandbox.baseUrl}/sessions?user_id=user_demo_alice'")
+        return sandbox
     }
+
+    private const val DEFAULT_PORT = 8787
+    private const val USAGE =
+        "usage: SandboxMain [--port N] [--host H] [--https] [--secret-key K] [--no-demo-data] [--verify-gone]"
 }

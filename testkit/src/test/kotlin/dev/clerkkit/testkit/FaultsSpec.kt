@@ -9,7 +9,6 @@ import io.kotest.matchers.shouldBe
 import kotlinx.serialization.json.Json
 import java.net.SocketException
 import java.time.Instant
-import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 
 class FaultsSpec : FunSpec({
@@ -46,9 +45,9 @@ class FaultsSpec : FunSpec({
             it.errorCode shouldBe "too_many_requests"
             it.header("Retry-After") shouldBe "7"
         }
-        api.get("/sessions").header("Retry-After") shouldBe "Wed, 2 Jan 2030 03:04:05 GMT"
-        DateTimeFormatter.RFC_1123_DATE_TIME.parse("Wed, 2 Jan 2030 03:04:05 GMT", Instant::from) shouldBe
-            at.atOffset(ZoneOffset.UTC).toInstant()
+        val date = api.get("/sessions").header("Retry-After")
+        date shouldBe "Wed, 02 Jan 2030 03:04:05 GMT"
+        DateTimeFormatter.RFC_1123_DATE_TIME.parse(date, Instant::from) shouldBe at
         api.get("/sessions").let {
             it.status shouldBe 503
             it.header("Retry-After") shouldBe "3"

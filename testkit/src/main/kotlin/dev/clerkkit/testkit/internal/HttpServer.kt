@@ -99,27 +99,48 @@ internal class HttpServer(
             val id = connectionIds.incrementAndGet()
             stats.connectionOpened(id)
             sockets.add(socket)
+            val conn = Conn(socket)
             try {
                 executor.execute {
                     try {
-                        serve(socket, id)
+                        serve(conn, id)
                     } catch (_: IOException) {
                         // client went away or handshake failed
                     } finally {
-                        sockets.remove(socket)
-                        closeQuietly(socket)
-                        stats.connectionClosed()
+                        conn.close()
                     }
                 }
             } catch (_: RejectedExecutionException) {
-                sockets.remove(socket)
-                closeQuietly(socket)
-                stats.connectionClosed()
+                conn.close()
             }
         }
     }
 
-    private fun serve(raw: Socket, connectionId: Long) {
+    /**
+     * One accepted TCP connection. [close] updates the open-connection count *before* the socket is closed, so a
+     * client that sees EOF or a reset also sees the decremented [SandboxStats.openConnections].
+     */
+    private inner class Conn(val raw: Socket) {
+        private val closed = java.util.concurrent.atomic.AtomicBoolean()
+
+        fun close(reset: Boolean = false, graceful: Socket? = null) {
+            if (!closed.compareAndSet(false, true)) return
+            sockets.remove(raw)
+            stats.connectionClosed()
+            if (reset) {
+                try {
+                    raw.setSoLinger(true, 0)
+                } catch (_: IOException) {
+                    // already closed
+                }
+            }
+            if (graceful != null) closeQuietly(graceful)
+            closeQuietly(raw)
+        }
+    }
+
+    private fun serve(conn: Conn, connectionId: Long) {
+        val raw = conn.raw
         raw.tcpNoDelay = true
         val socket: Socket = if (ssl != null) {
             raw.soTimeout = HANDSHAKE_TIMEOUT_MS
@@ -137,39 +158,51 @@ internal class HttpServer(
             val first = try {
                 input.read()
             } catch (_: SocketTimeoutException) {
-                return // idle keep-alive connection: close it
+                conn.close(graceful = socket) // idle keep-alive connection: close it
+                return
             }
-            if (first == -1) return
+            if (first == -1) {
+                conn.close(graceful = socket)
+                return
+            }
             socket.soTimeout = READ_TIMEOUT_MS
             val request = readRequest(first, input, output, connectionId)
             if (request == null) {
                 writeResponse(output, 400, ClerkJson.errorBytes(400, "request_invalid", "Malformed HTTP request"), emptyList(), true, false)
+                conn.close(graceful = socket)
                 return
             }
             val clientWantsClose = request.header("Connection")?.contains("close", ignoreCase = true) == true ||
                 request.version == "HTTP/1.0"
-            when (val reply = handler(request)) {
+            val reply = try {
+                handler(request)
+            } catch (e: InterruptedException) {
+                return // server closing during a delay fault
+            } catch (e: Exception) {
+                Reply.Respond(500, ClerkJson.errorBytes(500, "internal_clerk_error", "Sandbox failure: $e"), after = After.CLOSE)
+            }
+            when (reply) {
                 is Reply.Drop -> {
-                    raw.close()
+                    conn.close()
                     return
                 }
                 is Reply.Reset -> {
-                    reset(raw)
+                    conn.close(reset = true)
                     return
                 }
                 is Reply.Respond -> {
                     val close = clientWantsClose || reply.after != After.KEEP
                     writeResponse(output, reply.status, reply.body, reply.headers, close && reply.after != After.RESET, reply.truncate)
                     if (reply.truncate) {
-                        socket.close()
+                        conn.close(graceful = socket)
                         return
                     }
                     if (reply.after == After.RESET) {
-                        reset(raw)
+                        conn.close(reset = true)
                         return
                     }
                     if (close) {
-                        socket.close()
+                        conn.close(graceful = socket)
                         return
                     }
                 }
@@ -263,15 +296,6 @@ internal class HttpServer(
         output.write(head.toString().toByteArray(Charsets.ISO_8859_1))
         if (truncate) output.write(body, 0, body.size / 2) else output.write(body)
         output.flush()
-    }
-
-    private fun reset(raw: Socket) {
-        try {
-            raw.setSoLinger(true, 0)
-        } catch (_: IOException) {
-            // already closed
-        }
-        closeQuietly(raw)
     }
 
     override fun close() {
