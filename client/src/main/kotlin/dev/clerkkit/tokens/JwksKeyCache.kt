@@ -65,7 +65,7 @@ internal class JwksKeyCache(
         val now = clock.instant()
         val snap = snapshot
         val fresh = snap != null && snap.isFresh(now)
-        if (fresh) snap!!.keys[kid]?.let { return it }
+        if (snap != null && fresh) snap.keys[kid]?.let { return it }
         if (generation != observed) {
             // Somebody fetched while we waited: share that outcome rather than fetching again.
             lastFailure?.let { throw unavailable(it) }

@@ -8,6 +8,7 @@ import io.kotest.matchers.types.shouldBeSameInstanceAs
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.test.runCurrent
@@ -17,6 +18,7 @@ import kotlinx.coroutines.yield
 import java.io.IOException
 import java.time.Duration
 
+@OptIn(ExperimentalCoroutinesApi::class)
 class JwksCacheSpec : FunSpec({
 
     val testClock = MutableClock()

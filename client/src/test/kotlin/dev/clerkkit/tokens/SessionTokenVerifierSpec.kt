@@ -61,10 +61,11 @@ class SessionTokenVerifierSpec : FunSpec({
             c.issuer shouldBe "https://clerk.example.com"
             c.version.shouldBeNull()
             c.audience shouldBe emptyList()
-            c.organization!!.id shouldBe "org_1"
-            c.organization!!.role shouldBe "org:admin"
-            c.organization!!.slug shouldBe "acme"
-            c.organization!!.permissions.shouldContainExactly("org:sys_memberships:manage", "org:invoices:read")
+            val org = c.organization!!
+            org.id shouldBe "org_1"
+            org.role shouldBe "org:admin"
+            org.slug shouldBe "acme"
+            org.permissions.shouldContainExactly("org:sys_memberships:manage", "org:invoices:read")
             c.claims["custom"]!!.jsonPrimitive.content shouldBe "value"
             c.toString() shouldContain "sess_123"
             c.toString() shouldNotContain token
