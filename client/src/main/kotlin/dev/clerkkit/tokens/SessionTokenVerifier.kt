@@ -15,6 +15,9 @@ import kotlinx.serialization.json.JsonPrimitive
 import java.security.interfaces.RSAPublicKey
 import java.text.ParseException
 
+/** Longest token accepted; Clerk session tokens are ~1 KB, cookies are capped at 4 KB. */
+private const val MAX_TOKEN_LENGTH: Int = 16 * 1024
+
 /**
  * Verifies Clerk session tokens (the `__session` cookie, or the `Authorization: Bearer` JWT) locally, the way
  * Clerk's backend SDKs' `verifyToken` does; this replaces the deprecated `POST /sessions/{id}/verify`.
@@ -180,9 +183,6 @@ public class SessionTokenVerifier @JvmOverloads constructor(
     }
 
     private companion object {
-        /** Longest token accepted; Clerk session tokens are ~1 KB, cookies are capped at 4 KB. */
-        const val MAX_TOKEN_LENGTH: Int = 16 * 1024
-
         fun malformed(message: String): Nothing = throw TokenVerificationException(Reason.MALFORMED, message)
 
         fun Char.isBase64UrlChar(): Boolean = this in 'A'..'Z' || this in 'a'..'z' || this in '0'..'9' || this == '-' || this == '_'

@@ -15,7 +15,7 @@ package dev.clerkkit.tokens
  * @param cause the underlying exception, if any (defaults to `null`); for [Reason.JWKS_UNAVAILABLE] it is the
  *   exception thrown by the [JwksFetcher] or the JWKS parse error.
  */
-public class TokenVerificationException(
+public class TokenVerificationException @JvmOverloads constructor(
     public val reason: Reason,
     message: String,
     cause: Throwable? = null,
