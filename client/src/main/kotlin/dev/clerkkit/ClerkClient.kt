@@ -1,9 +1,16 @@
 package dev.clerkkit
 
+import dev.clerkkit.http.ApiCall
 import dev.clerkkit.http.ClerkHttp
 import dev.clerkkit.http.createHttpClient
 import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.tokens.JwksFetcher
+import dev.clerkkit.tokens.SessionClaims
+import dev.clerkkit.tokens.SessionTokenVerifier
+import dev.clerkkit.tokens.TokenVerificationException
+import dev.clerkkit.tokens.TokenVerifierOptions
 import io.ktor.client.HttpClient
+import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.asCoroutineDispatcher
 import java.util.concurrent.ExecutorService
@@ -33,6 +40,24 @@ public class ClerkClient(
     /** The Sessions resource. */
     public val sessions: Sessions = Sessions(http)
 
+    /**
+     * The client's shared session-token verifier: networkless with [ClerkConfig.jwtKey] (PEM), otherwise keys from
+     * `GET /jwks` through this client's pipeline, cached (1 h TTL, single-flight). Default [TokenVerifierOptions]
+     * otherwise (5 s clock skew, no azp/aud checks). Use [tokenVerifier] for other options.
+     */
+    public val tokens: SessionTokenVerifier by lazy { tokenVerifier(TokenVerifierOptions { jwtKey = config.jwtKey }) }
+
+    /**
+     * Verifies a session token (the `__session` cookie or `Authorization: Bearer` JWT) locally and returns its claims.
+     * The modern replacement for the deprecated `sessions.verify`: no network call per request.
+     * @throws TokenVerificationException with a machine-readable reason when the token is not valid.
+     */
+    public suspend fun verifyToken(token: String): SessionClaims = tokens.verify(token)
+
+    /** A new verifier with [options] (and its own JWKS cache) whose keys come through this client when no PEM key is set. */
+    public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier =
+        SessionTokenVerifier(options, JwksFetcher { http.execute(JWKS_CALL, RequestOptions.NONE) { it } })
+
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
         httpClient.close()
@@ -43,6 +68,8 @@ public class ClerkClient(
 
     /** Factories. */
     public companion object {
+        private val JWKS_CALL = ApiCall("jwks.get", HttpMethod.Get, listOf("jwks"))
+
         /** Engine and calls share this many threads (the machine's cores, at least 2, at most 8). */
         private val THREADS = Runtime.getRuntime().availableProcessors().coerceIn(2, 8)
 

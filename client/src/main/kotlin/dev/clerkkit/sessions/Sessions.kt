@@ -129,7 +129,6 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
     @Deprecated(
         "Clerk deprecated this endpoint (410 on API versions after 2024-10-01). Verify the session token locally, " +
             "without a network call: ClerkClient.verifyToken(token).",
-        ReplaceWith("verifyToken(token)"),
     )
     public suspend fun verify(sessionId: String, token: String, options: RequestOptions = RequestOptions.NONE): Session {
         require(token.isNotBlank()) { "token must not be blank" }
