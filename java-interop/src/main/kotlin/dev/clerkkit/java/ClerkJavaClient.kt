@@ -54,7 +54,8 @@ public class ClerkJavaClient private constructor(
     public fun config(): ClerkConfig = core.config
 
     /**
-     * Cancels every future still running (they complete with [java.util.concurrent.CancellationException]) and, when
+     * Cancels every call still running (its future completes with [java.util.concurrent.CancellationException] as soon
+     * as the coroutine has unwound; `close` does not wait for that) and, when
      * this facade created the core client ([builder], [fromEnv], [create]), closes it too; a client passed to [wrap]
      * stays open. Later calls throw [IllegalStateException]. Idempotent.
      */

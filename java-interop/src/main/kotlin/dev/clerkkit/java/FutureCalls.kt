@@ -30,7 +30,8 @@ internal class FutureCalls(
             try {
                 block()
             } catch (e: IllegalArgumentException) {
-                // Still inside future(...) on the caller's thread: thrown before the first suspension, i.e. an input check.
+                // Still inside future(...) on the caller's thread: the core threw it before its I/O (its input checks run
+                // before the first suspension; after I/O it only throws ClerkException subtypes).
                 if (!returned.get() && Thread.currentThread() === caller) inputError = e
                 throw e
             }

@@ -175,6 +175,7 @@ public class SessionsAsync internal constructor(
         "Clerk deprecated this endpoint (410 on API versions after 2024-10-01). Verify the session token locally, " +
             "without a network call (networkless JWT verification with ClerkConfig.jwtKey / JWKS).",
     )
+    @Suppress("DEPRECATION")
     public fun verify(sessionId: String, token: String): CompletableFuture<Session> = verify(sessionId, token, RequestOptions.NONE)
 
     /** [verify] with per-call [options]. @deprecated See [verify]. */

@@ -121,8 +121,11 @@ class SessionsAsyncSpec : DescribeSpec({
         }
 
         it("an IllegalArgumentException after a suspension stays in the future") {
-            coEvery { core.get("late", any()) } coAnswers { delay(5); throw IllegalArgumentException("late") }
+            // A gate, not a short delay: a delay that elapses before the caller gets back would not really suspend.
+            val gate = CompletableDeferred<Unit>()
+            coEvery { core.get("late", any()) } coAnswers { gate.await(); throw IllegalArgumentException("late") }
             val f = async.get("late")
+            gate.complete(Unit)
             shouldThrow<ExecutionException> { f.get(5, TimeUnit.SECONDS) }.cause.shouldBeInstanceOf<IllegalArgumentException>()
         }
     }
@@ -160,6 +163,7 @@ class SessionsAsyncSpec : DescribeSpec({
             val f = java.sessions().get("slow")
             java.close()
             withTimeout(5_000) { observed.await() }
+            shouldThrow<CancellationException> { f.get(5, TimeUnit.SECONDS) }
             f.isCancelled.shouldBeTrue()
             verify(exactly = 0) { client.close() }
             shouldThrow<IllegalStateException> { java.sessions().get("sess_1") }.message shouldBe "ClerkJavaClient is closed"
