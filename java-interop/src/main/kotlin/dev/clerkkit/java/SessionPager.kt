@@ -1,0 +1,53 @@
+package dev.clerkkit.java
+
+import dev.clerkkit.sessions.Session
+import dev.clerkkit.sessions.SessionListParams
+import dev.clerkkit.sessions.SessionPage
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.ExecutionException
+
+/**
+ * Pull-based pages for Java's blocking [Iterator]: the next page is requested only when the consumer asks for an
+ * element past the current one. The advance/stop rule is the one of the core's `Sessions.listAll` (a short page or
+ * reaching `total_count` ends it); the core only offers that as a push-style `Flow`, which would prefetch.
+ */
+internal class SessionPager(
+    private val params: SessionListParams,
+    private val pageSize: Int,
+    private val fetch: (SessionListParams) -> CompletableFuture<SessionPage>,
+) : Iterable<Session> {
+
+    override fun iterator(): Iterator<Session> = object : Iterator<Session> {
+        private var offset = params.offset ?: 0
+        private var current: Iterator<Session> = emptyList<Session>().iterator()
+        private var lastPage = false
+
+        override fun hasNext(): Boolean {
+            while (!current.hasNext()) {
+                if (lastPage) return false
+                val page = await(fetch(params.toBuilder().limit(pageSize).offset(offset).build()))
+                current = page.data.iterator()
+                offset += page.data.size
+                if (page.data.size < pageSize || offset >= page.totalCount) lastPage = true
+            }
+            return true
+        }
+
+        override fun next(): Session {
+            if (!hasNext()) throw NoSuchElementException("no more sessions")
+            return current.next()
+        }
+    }
+
+    private fun <T> await(future: CompletableFuture<T>): T = try {
+        future.get()
+    } catch (e: ExecutionException) {
+        // The typed ClerkException (unchecked) itself, as a synchronous Java caller expects.
+        throw e.cause ?: e
+    } catch (e: InterruptedException) {
+        future.cancel(true)
+        Thread.currentThread().interrupt()
+        throw CancellationException("interrupted while waiting for a page of sessions").apply { initCause(e) }
+    }
+}

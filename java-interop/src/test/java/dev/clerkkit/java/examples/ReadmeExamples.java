@@ -1,0 +1,218 @@
+package dev.clerkkit.java.examples;
+
+import dev.clerkkit.RequestOptions;
+import dev.clerkkit.RetryPolicy;
+import dev.clerkkit.errors.ClerkApiException;
+import dev.clerkkit.errors.NotFoundException;
+import dev.clerkkit.java.ClerkJavaClient;
+import dev.clerkkit.sessions.RefreshFormat;
+import dev.clerkkit.sessions.RefreshSessionParams;
+import dev.clerkkit.sessions.Session;
+import dev.clerkkit.sessions.SessionListParams;
+import dev.clerkkit.sessions.SessionPage;
+import dev.clerkkit.sessions.SessionRefresh;
+import dev.clerkkit.sessions.SessionStatus;
+import dev.clerkkit.sessions.SessionToken;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Java snippets quoted by the README (between {@code tag::name[]} / {@code end::name[]} markers). Compiled by the
+ * build, so they cannot drift from the API; {@code ReadmeExamplesTest} runs them against the testkit sandbox.
+ */
+public final class ReadmeExamples {
+    private ReadmeExamples() {}
+
+    /** Builds a client the way the README shows. */
+    public static ClerkJavaClient build(String secretKey, String baseUrl) {
+        // tag::build[]
+        ClerkJavaClient clerk = ClerkJavaClient.builder()
+                .secretKey(secretKey)                       // required
+                .baseUrl(baseUrl)                           // default https://api.clerk.com/v1
+                .requestTimeout(Duration.ofSeconds(10))     // default 30 s
+                .retryPolicy(RetryPolicy.DEFAULT)           // default: 3 attempts, exponential backoff
+                .maxAttempts(2)                             // shorthand on top of the policy
+                .build();
+        // end::build[]
+        return clerk;
+    }
+
+    /** The environment variant (CLERK_SECRET_KEY, CLERK_API_URL, ...). Not run by tests. */
+    public static void fromEnv() {
+        // tag::from-env[]
+        try (ClerkJavaClient clerk = ClerkJavaClient.fromEnv().build()) {
+            List<Session> sessions = clerk.sessions()
+                    .list(SessionListParams.builder().userId("user_123").build())
+                    .join();
+            System.out.println(sessions.size() + " sessions");
+        }
+        // end::from-env[]
+    }
+
+    /** Futures complete on an executor of yours. */
+    public static ClerkJavaClient withExecutor(String secretKey, String baseUrl, ExecutorService appExecutor) {
+        // tag::executor[]
+        ClerkJavaClient clerk = ClerkJavaClient.builder()
+                .secretKey(secretKey)
+                .baseUrl(baseUrl)
+                .executor(appExecutor) // callbacks may block here; default: the client's I/O threads
+                .build();
+        // end::executor[]
+        return clerk;
+    }
+
+    public static Session create(ClerkJavaClient clerk, String userId) {
+        // tag::create[]
+        Session session = clerk.sessions().create(userId).join();
+        // end::create[]
+        return session;
+    }
+
+    public static Session get(ClerkJavaClient clerk, String sessionId) {
+        // tag::get[]
+        Session session = clerk.sessions().get(sessionId).join();
+        System.out.println(session.getStatus() + " until " + session.expireAtInstant());
+        // end::get[]
+        return session;
+    }
+
+    public static List<Session> list(ClerkJavaClient clerk, String userId) {
+        // tag::list[]
+        SessionListParams params = SessionListParams.builder()
+                .userId(userId)
+                .status(SessionStatus.ACTIVE)
+                .build();
+        List<Session> active = clerk.sessions().list(params).join();
+        // end::list[]
+        return active;
+    }
+
+    public static SessionPage listPage(ClerkJavaClient clerk, String userId) {
+        // tag::list-page[]
+        SessionPage page = clerk.sessions()
+                .listPage(SessionListParams.builder().userId(userId).limit(20).offset(0).build())
+                .join();
+        System.out.println(page.getData().size() + " of " + page.getTotalCount());
+        // end::list-page[]
+        return page;
+    }
+
+    public static List<String> listAll(ClerkJavaClient clerk, String userId) {
+        // tag::list-all[]
+        // Lazy and blocking: pages of 100 are fetched as the stream reaches them.
+        List<String> ids = clerk.sessions()
+                .listAll(SessionListParams.builder().userId(userId).build(), 100)
+                .map(Session::getId)
+                .collect(Collectors.toList());
+        // end::list-all[]
+        return ids;
+    }
+
+    public static int iterateAll(ClerkJavaClient clerk, String userId) {
+        int n = 0;
+        // tag::iterate-all[]
+        for (Session s : clerk.sessions().iterateAll(SessionListParams.builder().userId(userId).build())) {
+            n++; // fetches the next page only when the loop gets there
+        }
+        // end::iterate-all[]
+        return n;
+    }
+
+    public static Session revoke(ClerkJavaClient clerk, String sessionId) {
+        // tag::revoke[]
+        Session revoked = clerk.sessions().revoke(sessionId).join(); // status: revoked
+        // end::revoke[]
+        return revoked;
+    }
+
+    public static String createToken(ClerkJavaClient clerk, String sessionId) {
+        // tag::create-token[]
+        SessionToken token = clerk.sessions().createToken(sessionId, 300).join(); // 5-minute JWT
+        String jwt = token.getJwt();
+        // end::create-token[]
+        return jwt;
+    }
+
+    public static String createTokenFromTemplate(ClerkJavaClient clerk, String sessionId, String template) {
+        // tag::create-token-from-template[]
+        String jwt = clerk.sessions().createTokenFromTemplate(sessionId, template).join().getJwt();
+        // end::create-token-from-template[]
+        return jwt;
+    }
+
+    public static SessionRefresh refresh(ClerkJavaClient clerk, String sessionId, String expiredToken, String refreshToken) {
+        // tag::refresh[]
+        RefreshSessionParams params = RefreshSessionParams.builder()
+                .expiredToken(expiredToken)
+                .refreshToken(refreshToken)
+                .requestOrigin("https://app.example.com")
+                .format(RefreshFormat.TOKEN)
+                .build();
+        SessionRefresh result = clerk.sessions().refresh(sessionId, params).join();
+        if (result instanceof SessionRefresh.Token) {
+            String newJwt = ((SessionRefresh.Token) result).getJwt();
+        }
+        // end::refresh[]
+        return result;
+    }
+
+    @SuppressWarnings("deprecation")
+    public static CompletableFuture<Session> verify(ClerkJavaClient clerk, String sessionId, String token) {
+        // tag::verify[]
+        // Deprecated by Clerk (410 on API versions after 2024-10-01): verify session tokens locally instead.
+        CompletableFuture<Session> verified = clerk.sessions().verify(sessionId, token);
+        // end::verify[]
+        return verified;
+    }
+
+    public static Session withOptions(ClerkJavaClient clerk, String sessionId) {
+        // tag::request-options[]
+        RequestOptions options = RequestOptions.builder()
+                .header("X-Request-Id", "req-42")
+                .timeout(Duration.ofSeconds(2))
+                .maxAttempts(1)
+                .build();
+        Session session = clerk.sessions().get(sessionId, options).join();
+        // end::request-options[]
+        return session;
+    }
+
+    public static String errors(ClerkJavaClient clerk) {
+        // tag::errors[]
+        try {
+            clerk.sessions().get("sess_missing").join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof NotFoundException) {
+                NotFoundException nf = (NotFoundException) e.getCause();
+                return nf.getStatusCode() + " " + nf.getCode().orElse("?") + " trace=" + nf.getTraceId().orElse("-");
+            }
+            throw e;
+        }
+        // end::errors[]
+        return "found";
+    }
+
+    public static CompletableFuture<String> async(ClerkJavaClient clerk, String sessionId) {
+        // tag::async[]
+        CompletableFuture<String> status = clerk.sessions().get(sessionId)
+                .thenApply(s -> s.getStatus().getValue())
+                .exceptionally(t -> t.getCause() instanceof ClerkApiException
+                        ? "error " + ((ClerkApiException) t.getCause()).getStatusCode()
+                        : "error");
+        // end::async[]
+        return status;
+    }
+
+    public static boolean cancel(ClerkJavaClient clerk, String sessionId) {
+        // tag::cancel[]
+        CompletableFuture<Session> pending = clerk.sessions().get(sessionId);
+        boolean cancelled = pending.cancel(true); // cancels the coroutine and aborts the HTTP exchange
+        // end::cancel[]
+        return cancelled;
+    }
+}
