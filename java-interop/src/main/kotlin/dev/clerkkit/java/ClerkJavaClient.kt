@@ -11,7 +11,9 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.cancel
+import dev.clerkkit.tokens.SessionClaims
 import java.security.KeyStore
+import java.util.concurrent.CompletableFuture
 import java.time.Duration
 import java.util.concurrent.Executor
 import java.util.concurrent.atomic.AtomicBoolean
@@ -42,10 +44,26 @@ public class ClerkJavaClient private constructor(
     private val closed = AtomicBoolean(false)
     private val dispatcher: CoroutineDispatcher = executor?.asCoroutineDispatcher() ?: Dispatchers.Unconfined
     private val scope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("clerkkit-java"))
-    private val sessions = SessionsAsync(core.sessions, FutureCalls(scope) { closed.get() })
+    private val calls = FutureCalls(scope) { closed.get() }
+    private val sessions = SessionsAsync(core.sessions, calls)
 
     /** The Sessions resource (futures and streams). */
     public fun sessions(): SessionsAsync = sessions
+
+    /**
+     * Verifies a session token (the `__session` cookie or `Authorization: Bearer` JWT) locally and completes with its
+     * claims, or with [dev.clerkkit.tokens.TokenVerificationException] (machine-readable reason). Networkless with a
+     * PEM key (`CLERK_JWT_KEY` / [Builder.jwtKey]); otherwise the instance's JWKS is fetched once through this
+     * client and cached (1 h). The replacement for the deprecated [SessionsAsync.verify].
+     */
+    public fun verifyToken(token: String): CompletableFuture<SessionClaims> = calls.call { core.verifyToken(token) }
+
+    /**
+     * Blocking [verifyToken]. With a PEM key it never touches the network (pure computation, safe on any thread);
+     * without one it may block on the first JWKS fetch.
+     * @throws dev.clerkkit.tokens.TokenVerificationException when the token is not valid.
+     */
+    public fun verifyTokenBlocking(token: String): SessionClaims = core.tokens.verifyBlocking(token)
 
     /** The core Kotlin client this facade delegates to (shared, not a copy). */
     public fun core(): ClerkClient = core
@@ -74,6 +92,9 @@ public class ClerkJavaClient private constructor(
     public class Builder internal constructor(private val config: ClerkConfig.Builder) {
         private var maxAttempts: Int? = null
         private var executor: Executor? = null
+
+        /** PEM public key for networkless token verification. Default: none (`CLERK_JWT_KEY` with [fromEnv]). */
+        public fun jwtKey(value: String?): Builder = apply { config.jwtKey(value) }
 
         /** Secret key (`sk_live_...`/`sk_test_...`). Required; no default (except [fromEnv]: `CLERK_SECRET_KEY`). */
         public fun secretKey(value: String): Builder = apply { config.secretKey(value) }

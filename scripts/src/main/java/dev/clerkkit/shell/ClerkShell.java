@@ -1,0 +1,255 @@
+package dev.clerkkit.shell;
+
+import dev.clerkkit.errors.ClerkApiException;
+import dev.clerkkit.errors.ClerkError;
+import dev.clerkkit.errors.ClerkException;
+import dev.clerkkit.java.ClerkJavaClient;
+import dev.clerkkit.sessions.RefreshFormat;
+import dev.clerkkit.sessions.RefreshSessionParams;
+import dev.clerkkit.sessions.Session;
+import dev.clerkkit.sessions.SessionListParams;
+import dev.clerkkit.sessions.SessionRefresh;
+import dev.clerkkit.sessions.SessionStatus;
+import dev.clerkkit.sessions.SessionToken;
+import dev.clerkkit.testkit.ClerkSandbox;
+import dev.clerkkit.tokens.SessionClaims;
+import dev.clerkkit.tokens.TokenVerificationException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import kotlinx.serialization.json.JsonElement;
+import kotlinx.serialization.json.JsonObject;
+import kotlinx.serialization.json.JsonPrimitive;
+
+/**
+ * The JShell kit: a ready client and short helpers that print readable tables. Loaded by {@code scripts/clerk.jsh},
+ * which static-imports everything here, so at the prompt you type {@code sessions("user_123")} or {@code help()}.
+ *
+ * <p>With {@code CLERK_SECRET_KEY} set it talks to Clerk ({@code CLERK_API_URL} overrides the base URL); without it,
+ * it starts the embedded testkit sandbox with demo users and sessions. Uses only the Java facade for Clerk calls.
+ * Helpers never throw: a failure prints one line (status, code, message, trace id).
+ */
+public final class ClerkShell {
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static ClerkJavaClient client;
+    private static ClerkSandbox sandbox;
+
+    private ClerkShell() {}
+
+    /** Connects (or starts the sandbox) and prints the banner. Called once by the startup file. */
+    public static synchronized void boot() {
+        if (client != null) return;
+        String key = System.getenv("CLERK_SECRET_KEY");
+        if (key == null || key.isBlank()) {
+            sandbox = ClerkSandbox.start();
+            sandbox.seedDemoData();
+            client = ClerkJavaClient.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).build();
+            System.out.println("clerkkit shell: OFFLINE DEMO on the embedded sandbox at " + sandbox.getBaseUrl()
+                + " (CLERK_SECRET_KEY is not set)");
+            System.out.println("demo users: " + String.join(", ", demoUsers()));
+        } else {
+            client = ClerkJavaClient.fromEnv().build();
+            System.out.println("clerkkit shell: connected to " + client.config().getBaseUrl()
+                + " (API version " + client.config().getApiVersion() + ")");
+        }
+        System.out.println("type help() for the helpers");
+    }
+
+    /** The client the helpers use, for anything they don't cover: {@code client().sessions().get(id).join()}. */
+    public static ClerkJavaClient client() {
+        boot();
+        return client;
+    }
+
+    /** The embedded sandbox in offline mode, or null when talking to Clerk. */
+    public static ClerkSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Prints the helpers. */
+    public static void help() {
+        System.out.println(String.join("\n",
+            "helpers (ids are strings, e.g. \"user_demo_alice\"):",
+            "  sessions(userId)                 all of a user's sessions (newest first)",
+            "  active(userId)                   only the active ones",
+            "  sessionsOfClient(clientId)       a client's sessions",
+            "  get(sessionId)                   one session",
+            "  revoke(sessionId)                revoke it",
+            "  create(userId)                   a new active session (sandbox/test instances only)",
+            "  token(sessionId)                 mint a session token (JWT)",
+            "  token(sessionId, template)       mint a token from a JWT template",
+            "  refresh(sessionId, expiredToken, refreshToken, origin)   refresh a session token",
+            "  verify(token)                    verify a session token locally and show its claims",
+            "  client()                         the ClerkJavaClient, for everything else",
+            "  sandbox()                        the embedded sandbox (offline mode only)",
+            "  /exit                            leave"));
+    }
+
+    /** Prints all sessions of [userId]. */
+    public static void sessions(String userId) {
+        table(() -> client().sessions().listAll(SessionListParams.builder().userId(userId).build()).toList());
+    }
+
+    /** Prints the active sessions of [userId]. */
+    public static void active(String userId) {
+        table(() -> client().sessions()
+            .listAll(SessionListParams.builder().userId(userId).status(SessionStatus.ACTIVE).build()).toList());
+    }
+
+    /** Prints all sessions of [clientId]. */
+    public static void sessionsOfClient(String clientId) {
+        table(() -> client().sessions().listAll(SessionListParams.builder().clientId(clientId).build()).toList());
+    }
+
+    /** Prints one session. */
+    public static void get(String sessionId) {
+        table(() -> List.of(client().sessions().get(sessionId).join()));
+    }
+
+    /** Revokes a session and prints it. */
+    public static void revoke(String sessionId) {
+        table(() -> List.of(client().sessions().revoke(sessionId).join()));
+    }
+
+    /** Creates an active session for [userId] and prints it. */
+    public static void create(String userId) {
+        table(() -> List.of(client().sessions().create(userId).join()));
+    }
+
+    /** Mints a session token and prints it (and returns it, for use in the next line); null on failure. */
+    public static String token(String sessionId) {
+        return jwt(() -> client().sessions().createToken(sessionId).join());
+    }
+
+    /** Mints a token from JWT template [template]; null on failure. */
+    public static String token(String sessionId, String template) {
+        return jwt(() -> client().sessions().createTokenFromTemplate(sessionId, template).join());
+    }
+
+    /** Refreshes a session token; prints and returns the new JWT (or the cookies); null on failure. */
+    public static String refresh(String sessionId, String expiredToken, String refreshToken, String origin) {
+        return attempt(() -> {
+            RefreshSessionParams params = RefreshSessionParams.builder().expiredToken(expiredToken)
+                .refreshToken(refreshToken).requestOrigin(origin).format(RefreshFormat.TOKEN).build();
+            SessionRefresh r = client().sessions().refresh(sessionId, params).join();
+            String out = r instanceof SessionRefresh.Token ? ((SessionRefresh.Token) r).getJwt()
+                : String.join("\n", ((SessionRefresh.Cookies) r).getCookies());
+            System.out.println(out);
+            return out;
+        });
+    }
+
+    /** Verifies a session token locally (networkless once keys are known) and prints its claims. */
+    public static void verify(String token) {
+        attempt(() -> {
+            SessionClaims c = client().verifyTokenBlocking(token);
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"claim", "value"});
+            rows.add(new String[] {"sid", String.valueOf(c.getSessionId())});
+            rows.add(new String[] {"sub", c.getUserId()});
+            rows.add(new String[] {"iss", String.valueOf(c.getIssuer())});
+            rows.add(new String[] {"iat", c.getIssuedAt() == null ? "" : WHEN.format(Instant.ofEpochSecond(c.getIssuedAt()))});
+            rows.add(new String[] {"exp", WHEN.format(Instant.ofEpochSecond(c.getExpiresAt()))});
+            for (Map.Entry<String, JsonElement> e : c.getClaims().entrySet()) {
+                if (!Set.of("sid", "sub", "iss", "iat", "exp").contains(e.getKey())) {
+                    rows.add(new String[] {e.getKey(), text(e.getValue())});
+                }
+            }
+            System.out.print(render(rows));
+            return null;
+        });
+    }
+
+    /** Formats sessions as the kit's table: id, user, status, last active, expires. */
+    public static String format(List<Session> sessions) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"id", "user", "status", "last active", "expires"});
+        for (Session s : sessions) {
+            rows.add(new String[] {s.getId(), s.getUserId(), s.getStatus().getValue(),
+                WHEN.format(Instant.ofEpochMilli(s.getLastActiveAt())), WHEN.format(Instant.ofEpochMilli(s.getExpireAt()))});
+        }
+        return render(rows) + "(" + sessions.size() + (sessions.size() == 1 ? " session)" : " sessions)") + "\n";
+    }
+
+    /** One line for a failure: status, code, message, trace id. */
+    public static String describe(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        if (e instanceof ClerkApiException) {
+            ClerkApiException a = (ClerkApiException) e;
+            String message = a.getErrors().isEmpty() ? "" : a.getErrors().get(0).getLongMessage()
+                .orElse(a.getErrors().get(0).getMessage());
+            return "error: HTTP " + a.getStatusCode() + " " + a.getCode().orElse("-") + ": " + message
+                + a.getTraceId().map(id -> " (trace id " + id + ")").orElse("");
+        }
+        if (e instanceof TokenVerificationException) {
+            return "error: token rejected (" + ((TokenVerificationException) e).getReason() + "): " + e.getMessage();
+        }
+        if (e instanceof ClerkException || e instanceof IllegalArgumentException) return "error: " + e.getMessage();
+        return "error: " + e;
+    }
+
+    private static void table(Supplier<List<Session>> call) {
+        attempt(() -> {
+            System.out.print(format(call.get()));
+            return null;
+        });
+    }
+
+    private static String jwt(Supplier<SessionToken> call) {
+        return attempt(() -> {
+            String jwt = call.get().getJwt();
+            System.out.println(jwt);
+            return jwt;
+        });
+    }
+
+    private static <T> T attempt(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            System.out.println(describe(e));
+            return null;
+        }
+    }
+
+    private static String render(List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) for (int i = 0; i < r.length; i++) width[i] = Math.max(width[i], r[i].length());
+        StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < rows.size(); n++) {
+            String[] r = rows.get(n);
+            for (int i = 0; i < r.length; i++) {
+                sb.append(i == 0 ? "" : "  ").append(i == r.length - 1 ? r[i] : pad(r[i], width[i]));
+            }
+            sb.append('\n');
+            if (n == 0) {
+                for (int i = 0; i < r.length; i++) sb.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(width - s.length());
+    }
+
+    private static String text(JsonElement e) {
+        return e instanceof JsonPrimitive ? ((JsonPrimitive) e).getContent() : e.toString();
+    }
+
+    private static List<String> demoUsers() {
+        Set<String> users = new LinkedHashSet<>();
+        for (JsonObject s : sandbox.sessions()) users.add(text(s.get("user_id")));
+        return new ArrayList<>(users);
+    }
+}
