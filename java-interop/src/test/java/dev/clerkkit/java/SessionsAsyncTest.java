@@ -347,6 +347,8 @@ class SessionsAsyncTest {
             assertEquals(id, await(sessions.get(id)).getId());
             Thread.sleep(2_000);
             assertEquals(2L, sandbox.getStats().requests(Route.GET_SESSION));
+            // The aborted exchange could not be reused: the second call needed a connection of its own.
+            assertEquals(2L, sandbox.getStats().getConnectionsAccepted());
         }
 
         @Test
