@@ -53,8 +53,9 @@ public class SessionsAsync internal constructor(
         calls.call { sessions.list(params, options) }
 
     /**
-     * `GET /sessions` without filters ([SessionListParams.NONE]). Clerk requires a `user_id` or `client_id`
-     * filter, so this usually fails with [dev.clerkkit.errors.UnprocessableEntityException]; prefer [list] with params.
+     * `GET /sessions` without filters ([SessionListParams.NONE]). Clerk asks for a `user_id` or `client_id` filter
+     * (see [SessionListParams]) and may refuse the call with a typed [dev.clerkkit.errors.ClerkApiException];
+     * prefer [list] with params.
      */
     public fun list(): CompletableFuture<List<Session>> = list(SessionListParams.NONE, RequestOptions.NONE)
 

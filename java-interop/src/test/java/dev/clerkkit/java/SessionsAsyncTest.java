@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clerkkit.ClerkClient;
 import dev.clerkkit.ClerkConfig;
 import dev.clerkkit.RequestOptions;
+import dev.clerkkit.LogLevel;
 import dev.clerkkit.RetryPolicy;
 import dev.clerkkit.errors.AuthenticationException;
 import dev.clerkkit.errors.ClerkApiException;
 import dev.clerkkit.errors.GoneException;
 import dev.clerkkit.errors.NotFoundException;
+import dev.clerkkit.errors.ServerException;
 import dev.clerkkit.errors.UnprocessableEntityException;
 import dev.clerkkit.sessions.RefreshFormat;
 import dev.clerkkit.sessions.RefreshSessionParams;
@@ -235,6 +237,46 @@ class SessionsAsyncTest {
             sandbox.getFaults().on(Route.GET_SESSION).status(503);
             assertEquals(id, await(sessions.get(id)).getId());
             assertEquals(2L, sandbox.getStats().requests(Route.GET_SESSION));
+        }
+    }
+
+    @Nested
+    class Configuration {
+        @Test
+        void maxAttemptsAppliesOnTopOfTheRetryPolicyWhateverTheOrder() throws Exception {
+            String id = sandbox.addSession(userId);
+            try (ClerkJavaClient once = ClerkJavaClient.builder()
+                    .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
+                    .maxAttempts(1)
+                    .retryPolicy(RetryPolicy.DEFAULT) // set after, still 1 attempt
+                    .build()) {
+                assertEquals(1, once.config().getRetryPolicy().getMaxAttempts());
+                sandbox.getFaults().on(Route.GET_SESSION).status(503);
+                ExecutionException e = assertThrows(ExecutionException.class, () -> await(once.sessions().get(id)));
+                ServerException server = assertInstanceOf(ServerException.class, e.getCause());
+                assertEquals(503, server.getStatusCode());
+                assertEquals(1, server.getAttempts());
+                assertEquals(1L, sandbox.getStats().requests(Route.GET_SESSION));
+            }
+        }
+
+        @Test
+        void everyBuilderSettingReachesTheCoreConfig() {
+            try (ClerkJavaClient c = ClerkJavaClient.builder()
+                    .secretKey("sk_test_abc").baseUrl("https://clerk.example.com/v1").apiVersion("2024-10-01")
+                    .userAgent("my-app/1.0").connectTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2))
+                    .requestTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.INFO).allowInsecureHttp(true).trustStore(null)
+                    .build()) {
+                ClerkConfig config = c.config();
+                assertEquals("https://clerk.example.com/v1", config.getBaseUrl());
+                assertEquals("2024-10-01", config.getApiVersion());
+                assertEquals("my-app/1.0", config.getUserAgent());
+                assertEquals(Duration.ofSeconds(1), config.getConnectTimeout());
+                assertEquals(Duration.ofSeconds(2), config.getSocketTimeout());
+                assertEquals(Duration.ofSeconds(3), config.getRequestTimeout());
+                assertEquals(LogLevel.INFO, config.getLogLevel());
+                assertTrue(config.getAllowInsecureHttp());
+            }
         }
     }
 
