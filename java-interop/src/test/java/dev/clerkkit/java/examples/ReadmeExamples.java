@@ -1,5 +1,8 @@
 package dev.clerkkit.java.examples;
 
+import dev.clerkkit.tokens.SessionClaims;
+import dev.clerkkit.tokens.TokenVerificationException;
+
 import dev.clerkkit.RequestOptions;
 import dev.clerkkit.RetryPolicy;
 import dev.clerkkit.errors.ClerkApiException;
@@ -214,5 +217,25 @@ public final class ReadmeExamples {
         boolean cancelled = pending.cancel(true); // cancels the coroutine and aborts the HTTP exchange
         // end::cancel[]
         return cancelled;
+    }
+
+    public static String verifyToken(ClerkJavaClient clerk, String sessionToken) {
+        // tag::verify-token[]
+        // "Is this request's session valid?" -- answered locally, no call to Clerk per request.
+        // With CLERK_JWT_KEY (PEM) set this never touches the network; otherwise the JWKS is fetched once and cached.
+        try {
+            SessionClaims claims = clerk.verifyTokenBlocking(sessionToken);
+            return claims.getUserId() + " in " + claims.getSessionId();
+        } catch (TokenVerificationException e) {
+            return "rejected: " + e.getReason(); // EXPIRED, BAD_SIGNATURE, UNKNOWN_KID, ...
+        }
+        // end::verify-token[]
+    }
+
+    public static CompletableFuture<SessionClaims> verifyTokenAsync(ClerkJavaClient clerk, String sessionToken) {
+        // tag::verify-token-async[]
+        CompletableFuture<SessionClaims> claims = clerk.verifyToken(sessionToken);
+        // end::verify-token-async[]
+        return claims;
     }
 }

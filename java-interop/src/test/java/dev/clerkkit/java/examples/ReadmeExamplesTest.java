@@ -85,4 +85,31 @@ class ReadmeExamplesTest {
         }
         assertThrows(CompletionException.class, () -> clerk.sessions().get("sess_missing").join());
     }
+
+    @Test
+    void verifyTokenLocally() throws Exception {
+        String id = sandbox.addSession(userId);
+        String jwt = clerk.sessions().createToken(id).join().getJwt();
+        assertEquals(userId + " in " + id, ReadmeExamples.verifyToken(clerk, jwt));
+        assertEquals(id, ReadmeExamples.verifyTokenAsync(clerk, jwt).get(10, TimeUnit.SECONDS).getSessionId());
+        String tampered = jwt.substring(0, jwt.length() - 4) + (jwt.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertEquals("rejected: BAD_SIGNATURE", ReadmeExamples.verifyToken(clerk, tampered));
+        assertEquals(1L, sandbox.getStats().requests(Route.JWKS)); // fetched once, then cached
+    }
+
+    @Test
+    void verifyTokenWithPemKeyMakesNoRequest() throws Exception {
+        String id = sandbox.addSession(userId);
+        String jwt = clerk.sessions().createToken(id).join().getJwt();
+        com.nimbusds.jose.jwk.RSAKey key = com.nimbusds.jose.jwk.JWKSet.parse(sandbox.jwksJson()).getKeys().get(0).toRSAKey();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        try (ClerkJavaClient pemClient = ClerkJavaClient.builder()
+                .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).jwtKey(pem).build()) {
+            long before = sandbox.getStats().getTotalRequests();
+            assertEquals(userId + " in " + id, ReadmeExamples.verifyToken(pemClient, jwt));
+            assertEquals(before, sandbox.getStats().getTotalRequests());
+        }
+    }
 }
