@@ -55,21 +55,23 @@ public class ClerkError(
  */
 public sealed class ClerkApiException(
     override val operation: String,
+    details: ResponseDetails,
+) : ClerkException(describe(operation, details.statusCode, details.errors, details.traceId), null) {
     /** HTTP status code. */
-    public val statusCode: Int,
+    public val statusCode: Int = details.statusCode
     /** Clerk's `errors[]`, possibly empty. */
-    public val errors: List<ClerkError>,
+    public val errors: List<ClerkError> = details.errors
     /** Top-level `meta` of the error body; null when absent. */
-    @get:JvmSynthetic public val meta: JsonObject?,
+    @get:JvmSynthetic public val meta: JsonObject? = details.meta
     /** `clerk_trace_id` of the body or the trace header; null when absent. */
-    @get:JvmSynthetic public val traceId: String?,
+    @get:JvmSynthetic public val traceId: String? = details.traceId
     /** Parsed `Retry-After`; null when absent or unparseable. */
-    @get:JvmSynthetic public val retryAfter: Duration?,
+    @get:JvmSynthetic public val retryAfter: Duration? = details.retryAfter
     /** Response headers (names lower-case). */
-    public val headers: Map<String, List<String>>,
+    public val headers: Map<String, List<String>> = details.headers
     /** Raw response body as text (secret key, if echoed, redacted). */
-    public val body: String,
-) : ClerkException(describe(operation, statusCode, errors, traceId), null) {
+    public val body: String = details.body
+
     /** First error's code, if any. */
     @get:JvmSynthetic public val code: String? get() = errors.firstOrNull()?.code
 
@@ -91,62 +93,46 @@ public sealed class ClerkApiException(
     }
 }
 
+/** What a non-2xx response carried; built by [ErrorMapper]. */
+internal class ResponseDetails(
+    val statusCode: Int,
+    val errors: List<ClerkError>,
+    val meta: JsonObject?,
+    val traceId: String?,
+    val retryAfter: Duration?,
+    val headers: Map<String, List<String>>,
+    val body: String,
+)
+
 /** 400: the request was malformed. */
-public class BadRequestException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class BadRequestException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 401: the secret key is missing or invalid (`authentication_invalid`), or a refresh/verify token was rejected. */
-public class AuthenticationException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class AuthenticationException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 403: the key may not do this. */
-public class PermissionDeniedException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class PermissionDeniedException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 404: no such session, user or JWT template. */
-public class NotFoundException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class NotFoundException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /**
  * 410: the endpoint is gone for this API version (e.g. the deprecated `verify`). Verify session tokens
  * locally with `ClerkClient.verifyToken` instead.
  */
-public class GoneException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class GoneException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 422: a parameter was invalid (see [ClerkError.meta]'s `param_name`). */
-public class UnprocessableEntityException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class UnprocessableEntityException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 429: rate limited; [retryAfter] says when to come back. */
-public class RateLimitException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class RateLimitException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** 5xx: Clerk failed. */
-public class ServerException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class ServerException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /** Any other non-2xx status (including 3xx: redirects are never followed, so the secret never travels to another host). */
-public class UnexpectedStatusException internal constructor(
-    operation: String, statusCode: Int, errors: List<ClerkError>, meta: JsonObject?, traceId: String?,
-    retryAfter: Duration?, headers: Map<String, List<String>>, body: String,
-) : ClerkApiException(operation, statusCode, errors, meta, traceId, retryAfter, headers, body)
+public class UnexpectedStatusException internal constructor(operation: String, details: ResponseDetails) : ClerkApiException(operation, details)
 
 /**
  * The exchange failed below HTTP: connection refused, reset, closed before a complete response.

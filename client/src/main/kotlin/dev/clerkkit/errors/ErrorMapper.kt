@@ -34,7 +34,7 @@ internal object ErrorMapper {
         val meta = root?.get("meta") as? JsonObject
         val traceId = root?.string("clerk_trace_id") ?: headers.first("x-clerk-trace-id")
         val retryAfter = headers.first("retry-after")?.let { parseRetryAfter(it, now()) }
-        val create: (String, Int, List<ClerkError>, JsonObject?, String?, Duration?, Map<String, List<String>>, String) -> ClerkApiException =
+        val create: (String, ResponseDetails) -> ClerkApiException =
             when {
                 status == 400 -> ::BadRequestException
                 status == 401 -> ::AuthenticationException
@@ -46,7 +46,7 @@ internal object ErrorMapper {
                 status in 500..599 -> ::ServerException
                 else -> ::UnexpectedStatusException
             }
-        return create(operation, status, errors, meta, traceId, retryAfter, headers, body)
+        return create(operation, ResponseDetails(status, errors, meta, traceId, retryAfter, headers, body))
     }
 
     /** `Retry-After` as delta-seconds or HTTP-date; negative or unparseable -> null. */
