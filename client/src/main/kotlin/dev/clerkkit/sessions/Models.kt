@@ -104,7 +104,16 @@ public data class SessionPage(
     val data: List<Session>,
     /** Sessions matching the filter across all pages. */
     val totalCount: Long,
-)
+) {
+    /**
+     * The offset of the page after this one, given that this page was fetched at [offset] with limit [pageSize];
+     * null when this is the last page (a short page, or `total_count` reached). The one paging rule of clerkkit.
+     */
+    public fun nextOffset(offset: Int, pageSize: Int): Int? {
+        val next = offset + data.size
+        return if (data.size < pageSize || next >= totalCount) null else next
+    }
+}
 
 /** A session token (`Token`): a signed JWT. */
 @Serializable

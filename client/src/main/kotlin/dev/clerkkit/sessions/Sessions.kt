@@ -70,12 +70,11 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
     ): Flow<Session> {
         require(pageSize in 1..SessionListParams.MAX_LIMIT) { "pageSize must be in 1..${SessionListParams.MAX_LIMIT}, was $pageSize" }
         return flow {
-            var offset = params.offset ?: 0
-            while (true) {
+            var offset: Int? = params.offset ?: 0
+            while (offset != null) {
                 val page = listPage(params.toBuilder().limit(pageSize).offset(offset).build(), options)
                 page.data.forEach { emit(it) }
-                offset += page.data.size
-                if (page.data.size < pageSize || offset >= page.totalCount) break
+                offset = page.nextOffset(offset, pageSize)
             }
         }
     }

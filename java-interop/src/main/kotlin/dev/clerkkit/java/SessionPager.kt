@@ -9,8 +9,8 @@ import java.util.concurrent.ExecutionException
 
 /**
  * Pull-based pages for Java's blocking [Iterator]: the next page is requested only when the consumer asks for an
- * element past the current one. The advance/stop rule is the one of the core's `Sessions.listAll` (a short page or
- * reaching `total_count` ends it); the core only offers that as a push-style `Flow`, which would prefetch.
+ * element past the current one. The advance/stop rule is the core's [SessionPage.nextOffset]; the core's
+ * `Sessions.listAll` is a push-style `Flow`, which would prefetch.
  */
 internal class SessionPager(
     private val params: SessionListParams,
@@ -28,8 +28,8 @@ internal class SessionPager(
                 if (lastPage) return false
                 val page = await(fetch(params.toBuilder().limit(pageSize).offset(offset).build()))
                 current = page.data.iterator()
-                offset += page.data.size
-                if (page.data.size < pageSize || offset >= page.totalCount) lastPage = true
+                val next = page.nextOffset(offset, pageSize)
+                if (next == null) lastPage = true else offset = next
             }
             return true
         }
