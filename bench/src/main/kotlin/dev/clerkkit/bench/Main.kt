@@ -80,7 +80,7 @@ object Main {
 
     // ---------------------------------------------------------------- load
 
-    class Cell(val client: String, val conc: Int, val rps: Double, val p50: Double, val p99: Double, val errors: Long, val connsPer1000: Double, val cpuPerCallUs: Double)
+    class Cell(val client: String, val conc: Int, val rps: Double, val p50: Double, val p99: Double, val errors: Long, val connsPer1000: Double, val cpuPerCallUs: Double, val csPerCall: Double)
 
     private fun load(https: Boolean) {
         val proto = if (https) "https" else "http"
@@ -119,6 +119,7 @@ object Main {
             join()
             return null
         }
+        val cs0 = Machine.contextSwitches()
         val cpu0 = Machine.processCpuNanos()
         val n0 = rec.allCalls.get()
         val t0 = System.nanoTime()
@@ -128,6 +129,7 @@ object Main {
         val t1 = System.nanoTime()
         val n1 = rec.allCalls.get()
         val cpu1 = Machine.processCpuNanos()
+        val cs1 = Machine.contextSwitches()
         stop.set(true)
         join()
         val conns = sandbox.connectionsAccepted() - conns0
@@ -140,23 +142,24 @@ object Main {
             errors = rec.errors.get(),
             connsPer1000 = if (callsInCell == 0L) Double.NaN else conns * 1000.0 / callsInCell,
             cpuPerCallUs = if (calls == 0L) Double.NaN else (cpu1 - cpu0) / 1000.0 / calls,
+            csPerCall = if (calls == 0L) Double.NaN else (cs1 - cs0).toDouble() / calls,
         ).also {
-            println("  cell ${d.label} x$conc: ${"%.0f".format(it.rps)} req/s p50 ${"%.2f".format(it.p50)} ms p99 ${"%.2f".format(it.p99)} ms, cpu ${"%.0f".format(it.cpuPerCallUs)} µs/call, conns/1000 ${"%.1f".format(it.connsPer1000)}, errors ${it.errors}${rec.lastError?.let { e -> " ($e)" } ?: ""}")
+            println("  cell ${d.label} x$conc: ${"%.0f".format(it.rps)} req/s p50 ${"%.2f".format(it.p50)} ms p99 ${"%.2f".format(it.p99)} ms, cpu ${"%.0f".format(it.cpuPerCallUs)} µs/call, conns/1000 ${"%.1f".format(it.connsPer1000)}, cs/call ${"%.1f".format(it.csPerCall)}, errors ${it.errors}${rec.lastError?.let { e -> " ($e)" } ?: ""}")
         }
     }
 
     private fun table(proto: String, cells: List<Cell>, labels: List<String>) {
         val sdk = labels[2]
         val bare = labels[3]
-        emit("\n| $proto | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | conns / 1000 calls | errors | req/s vs SDK | req/s vs bare | CPU/call vs SDK | CPU/call vs bare |")
-        emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        emit("\n| $proto | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | ctx switches/call | conns / 1000 calls | errors | req/s vs SDK | req/s vs bare | CPU/call vs SDK | CPU/call vs bare |")
+        emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (c in concurrencies) {
             val s = cells.first { it.client == sdk && it.conc == c }
             val b = cells.first { it.client == bare && it.conc == c }
             for (cell in cells.filter { it.conc == c }) {
                 emit(
                     "| ${cell.client} | $c | ${"%.0f".format(cell.rps)} | ${"%.2f".format(cell.p50)} | ${"%.2f".format(cell.p99)} | " +
-                        "${"%.0f".format(cell.cpuPerCallUs)} | ${"%.1f".format(cell.connsPer1000)} | ${cell.errors} | " +
+                        "${"%.0f".format(cell.cpuPerCallUs)} | ${"%.0f".format(cell.csPerCall)} | ${"%.1f".format(cell.connsPer1000)} | ${cell.errors} | " +
                         "${ratio(cell.rps, s.rps)} | ${ratio(cell.rps, b.rps)} | ${ratio(cell.cpuPerCallUs, s.cpuPerCallUs)} | ${ratio(cell.cpuPerCallUs, b.cpuPerCallUs)} |",
                 )
             }
@@ -217,7 +220,7 @@ object Main {
             emit("server: Ktor server CIO 3.6.1 in its own JVM, answers after $delayMs ms\n")
             emit("| client | calls | concurrency | wall s | peak live threads | heap used after GC mid-flight MB | peak heap used (sampled) MB | peak RSS MB | process CPU s | errors |")
             emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-            for (mode in listOf("ours", "sdk")) {
+            for (mode in listOf("ours:10000", "ours:2000", "sdk")) {
                 Child("dev.clerkkit.bench.InflightMain", listOf(mode, base, "10000", if (quick) "500" else "2000"), listOf("-Xmx2g")).use { c ->
                     val r = c.await("RESULT").joinToString(" ").removePrefix("RESULT ").split('|')
                     emit("| ${r.joinToString(" | ")} |")

@@ -64,6 +64,15 @@ object Machine {
 
     fun processCpuNanos(): Long = os.processCpuTime
 
+    /** Voluntary + involuntary context switches summed over this process's live threads (/proc/self/task). */
+    fun contextSwitches(): Long = runCatching {
+        File("/proc/self/task").listFiles()!!.sumOf { task ->
+            runCatching {
+                File(task, "status").readLines().filter { it.contains("ctxt_switches:") }.sumOf { it.substringAfter(':').trim().toLong() }
+            }.getOrDefault(0L)
+        }
+    }.getOrDefault(-1)
+
     fun loadAverage(): String = runCatching { File("/proc/loadavg").readText().trim() }.getOrDefault("?")
 
     fun rssMb(): Long = runCatching {
