@@ -25,9 +25,9 @@ object Main {
     private val md = StringBuilder()
 
     // Durations (ms).
-    private val firstWarmMs = if (quick) 1500L else 12_000L
-    private val cellWarmMs = if (quick) 300L else 1_500L
-    private val cellMeasureMs = if (quick) 700L else 4_000L
+    private val firstWarmMs = System.getProperty("bench.firstWarmMs")?.toLong() ?: if (quick) 1500L else 12_000L
+    private val cellWarmMs = System.getProperty("bench.cellWarmMs")?.toLong() ?: if (quick) 300L else 1_500L
+    private val cellMeasureMs = System.getProperty("bench.cellMeasureMs")?.toLong() ?: if (quick) 700L else 4_000L
     private val concurrencies = listOf(1, 16, 64, 256)
 
     @JvmStatic
@@ -37,10 +37,9 @@ object Main {
         emit(Machine.describe())
         emit("- warm-up: ${firstWarmMs / 1000.0} s per client per protocol at 16 in flight, then per cell ${cellWarmMs / 1000.0} s warm + ${cellMeasureMs / 1000.0} s measured\n")
         if ("decode" in phases) decode()
-        if ("load" in phases) {
-            load(https = false)
-            load(https = true)
-        }
+        if ("load" in phases || "load-http" in phases) load(https = false)
+        if ("load" in phases || "load-https" in phases) load(https = true)
+        if ("profile" in phases) profile()
         if ("tokens" in phases) tokens()
         if ("inflight" in phases) inflight()
         emit("\n- load average at end: ${Machine.loadAverage()}; total bench time ${"%.0f".format((System.nanoTime() - started) / 1e9)} s\n")
@@ -80,7 +79,7 @@ object Main {
 
     // ---------------------------------------------------------------- load
 
-    class Cell(val client: String, val conc: Int, val rps: Double, val p50: Double, val p99: Double, val errors: Long, val connsPer1000: Double, val cpuPerCallUs: Double, val csPerCall: Double)
+    class Cell(val client: String, val conc: Int, val rps: Double, val p50: Double, val p99: Double, val errors: Long, val connsPer1000: Double, val cpuPerCallUs: Double, val csPerCall: Double, val jitMs: Long, val gcMs: Long)
 
     private fun load(https: Boolean) {
         val proto = if (https) "https" else "http"
@@ -120,6 +119,8 @@ object Main {
             return null
         }
         val cs0 = Machine.contextSwitches()
+        val jit0 = Machine.jitMillis()
+        val gc0 = Machine.gcMillis()
         val cpu0 = Machine.processCpuNanos()
         val n0 = rec.allCalls.get()
         val t0 = System.nanoTime()
@@ -130,6 +131,8 @@ object Main {
         val n1 = rec.allCalls.get()
         val cpu1 = Machine.processCpuNanos()
         val cs1 = Machine.contextSwitches()
+        val jit1 = Machine.jitMillis()
+        val gc1 = Machine.gcMillis()
         stop.set(true)
         join()
         val conns = sandbox.connectionsAccepted() - conns0
@@ -143,15 +146,16 @@ object Main {
             connsPer1000 = if (callsInCell == 0L) Double.NaN else conns * 1000.0 / callsInCell,
             cpuPerCallUs = if (calls == 0L) Double.NaN else (cpu1 - cpu0) / 1000.0 / calls,
             csPerCall = if (calls == 0L) Double.NaN else (cs1 - cs0).toDouble() / calls,
+            jitMs = jit1 - jit0, gcMs = gc1 - gc0,
         ).also {
-            println("  cell ${d.label} x$conc: ${"%.0f".format(it.rps)} req/s p50 ${"%.2f".format(it.p50)} ms p99 ${"%.2f".format(it.p99)} ms, cpu ${"%.0f".format(it.cpuPerCallUs)} µs/call, conns/1000 ${"%.1f".format(it.connsPer1000)}, cs/call ${"%.1f".format(it.csPerCall)}, errors ${it.errors}${rec.lastError?.let { e -> " ($e)" } ?: ""}")
+            println("  cell ${d.label} x$conc: ${"%.0f".format(it.rps)} req/s p50 ${"%.2f".format(it.p50)} ms p99 ${"%.2f".format(it.p99)} ms, cpu ${"%.0f".format(it.cpuPerCallUs)} µs/call, conns/1000 ${"%.1f".format(it.connsPer1000)}, cs/call ${"%.1f".format(it.csPerCall)}, jit ${it.jitMs} ms, gc ${it.gcMs} ms, errors ${it.errors}${rec.lastError?.let { e -> " ($e)" } ?: ""}")
         }
     }
 
     private fun table(proto: String, cells: List<Cell>, labels: List<String>) {
         val sdk = labels[2]
         val bare = labels[3]
-        emit("\n| $proto | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | ctx switches/call | conns / 1000 calls | errors | req/s vs SDK | req/s vs bare | CPU/call vs SDK | CPU/call vs bare |")
+        emit("\n| $proto | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | JIT ms / GC ms in window | conns / 1000 calls | errors | req/s vs SDK | req/s vs bare | CPU/call vs SDK | CPU/call vs bare |")
         emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (c in concurrencies) {
             val s = cells.first { it.client == sdk && it.conc == c }
@@ -159,7 +163,7 @@ object Main {
             for (cell in cells.filter { it.conc == c }) {
                 emit(
                     "| ${cell.client} | $c | ${"%.0f".format(cell.rps)} | ${"%.2f".format(cell.p50)} | ${"%.2f".format(cell.p99)} | " +
-                        "${"%.0f".format(cell.cpuPerCallUs)} | ${"%.0f".format(cell.csPerCall)} | ${"%.1f".format(cell.connsPer1000)} | ${cell.errors} | " +
+                        "${"%.0f".format(cell.cpuPerCallUs)} | ${cell.jitMs} / ${cell.gcMs} | ${"%.1f".format(cell.connsPer1000)} | ${cell.errors} | " +
                         "${ratio(cell.rps, s.rps)} | ${ratio(cell.rps, b.rps)} | ${ratio(cell.cpuPerCallUs, s.cpuPerCallUs)} | ${ratio(cell.cpuPerCallUs, b.cpuPerCallUs)} |",
                 )
             }
@@ -167,6 +171,29 @@ object Main {
     }
 
     private fun ratio(a: Double, b: Double?): String = if (b == null || b.isNaN() || b == 0.0) "–" else "%.2f×".format(a / b)
+
+    /**
+     * One client alone for a while, for a profiler: `-Dbench.phases=profile -Dbench.profile=kotlin|java|sdk|bare`
+     * `-Dbench.profile.conc=1 -Dbench.profile.seconds=30`, with e.g. `-XX:StartFlightRecording=delay=15s,filename=x.jfr`.
+     */
+    private fun profile() {
+        val which = System.getProperty("bench.profile") ?: "kotlin"
+        val conc = System.getProperty("bench.profile.conc")?.toInt() ?: 1
+        val seconds = System.getProperty("bench.profile.seconds")?.toLong() ?: 30
+        SandboxProcess(System.getProperty("bench.profile.https") == "true").use { sandbox ->
+            val t = sandbox.target
+            val d = when (which) {
+                "java" -> OursJava(t)
+                "sdk" -> OfficialSdk(t)
+                "bare" -> BareCio(t)
+                else -> OursKotlin(t)
+            }
+            d.use {
+                val cell = runCell(d, conc, Recorder(), seconds * 500, seconds * 500, sandbox)!!
+                emit("profile $which x$conc: ${"%.0f".format(cell.rps)} req/s, ${"%.0f".format(cell.cpuPerCallUs)} µs CPU/call")
+            }
+        }
+    }
 
     // ---------------------------------------------------------------- tokens
 

@@ -73,6 +73,12 @@ object Machine {
         }
     }.getOrDefault(-1)
 
+    /** Milliseconds the JIT spent compiling so far (approximates compiler-thread CPU, which process CPU includes). */
+    fun jitMillis(): Long = ManagementFactory.getCompilationMXBean().totalCompilationTime
+
+    /** Milliseconds spent in GC so far (all collectors). */
+    fun gcMillis(): Long = ManagementFactory.getGarbageCollectorMXBeans().sumOf { it.collectionTime.coerceAtLeast(0) }
+
     fun loadAverage(): String = runCatching { File("/proc/loadavg").readText().trim() }.getOrDefault("?")
 
     fun rssMb(): Long = runCatching {
