@@ -1,0 +1,230 @@
+package dev.clerkkit.bench
+
+import com.clerk.backend_api.Clerk
+import com.clerk.backend_api.utils.HTTPClient
+import dev.clerkkit.ClerkClient
+import dev.clerkkit.java.ClerkJavaClient
+import dev.clerkkit.sessions.Session
+import io.ktor.client.HttpClient
+import io.ktor.client.engine.cio.CIO
+import io.ktor.client.request.header
+import io.ktor.client.request.prepareGet
+import io.ktor.client.statement.bodyAsChannel
+import io.ktor.utils.io.readRemaining
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.joinAll
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.io.readByteArray
+import java.io.InputStream
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.security.KeyStore
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicLong
+import javax.net.ssl.SSLContext
+import javax.net.ssl.TrustManagerFactory
+import javax.net.ssl.X509TrustManager
+
+/** Where the sandbox is. */
+class Target(val baseUrl: String, val secretKey: String, val sessionId: String, val trustStore: KeyStore?)
+
+/** Latencies of the measured window (lock-free, preallocated) plus call/error counters. */
+class Recorder(capacity: Int = 8_000_000) {
+    @Volatile var measuring = false
+    private val lat = LongArray(capacity)
+    private val idx = AtomicInteger()
+    val errors = AtomicLong()
+    val allCalls = AtomicLong()
+    @Volatile var lastError: Throwable? = null
+
+    fun record(nanos: Long) {
+        allCalls.incrementAndGet()
+        if (!measuring) return
+        val i = idx.getAndIncrement()
+        if (i < lat.size) lat[i] = nanos
+    }
+
+    fun error(e: Throwable) {
+        errors.incrementAndGet()
+        lastError = e
+    }
+
+    val measured: Int get() = minOf(idx.get(), lat.size)
+
+    fun percentileMicros(p: Double): Double {
+        val n = measured
+        if (n == 0) return Double.NaN
+        val copy = lat.copyOf(n)
+        copy.sort()
+        return copy[((n - 1) * p).toInt()] / 1000.0
+    }
+}
+
+/** One client under test: runs [concurrency] closed loops of `get` until [stop]; the returned function joins them. */
+abstract class Driver(val label: String) : AutoCloseable {
+    abstract fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit
+}
+
+private const val API_VERSION = "2026-05-12"
+
+fun trustManager(store: KeyStore): X509TrustManager {
+    val f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
+    f.init(store)
+    return f.trustManagers.filterIsInstance<X509TrustManager>().first()
+}
+
+fun sslContext(store: KeyStore): SSLContext {
+    val f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())
+    f.init(store)
+    return SSLContext.getInstance("TLS").apply { init(null, f.trustManagers, null) }
+}
+
+/** Coroutine closed loops on [dispatcher]. */
+private fun coroutineLoops(dispatcher: CoroutineDispatcher, n: Int, rec: Recorder, stop: AtomicBoolean, call: suspend () -> Unit): () -> Unit {
+    val scope = CoroutineScope(SupervisorJob() + dispatcher)
+    val jobs: List<Job> = (1..n).map {
+        scope.launch {
+            while (!stop.get()) {
+                val t = System.nanoTime()
+                try {
+                    call()
+                    rec.record(System.nanoTime() - t)
+                } catch (e: Exception) {
+                    if (e is kotlinx.coroutines.CancellationException) throw e
+                    rec.error(e)
+                }
+            }
+        }
+    }
+    return { runBlocking { jobs.joinAll() }; scope.cancel() }
+}
+
+/** (a) clerkkit Kotlin: `ClerkClient.sessions.get`, callers on Dispatchers.Default (a typical suspend caller). */
+class OursKotlin(private val t: Target) : Driver("clerkkit Kotlin (suspend)") {
+    val client = ClerkClient {
+        baseUrl = t.baseUrl
+        secretKey = t.secretKey
+        trustStore = t.trustStore
+    }
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) { check(client.sessions.get(t.sessionId).id == t.sessionId) }
+
+    override fun close() = client.close()
+}
+
+/** (b) clerkkit Java: `ClerkJavaClient.sessions().get(id)`, an async closed loop chained with whenComplete. */
+class OursJava(private val t: Target) : Driver("clerkkit Java (futures)") {
+    val client: ClerkJavaClient = ClerkJavaClient.builder().secretKey(t.secretKey).baseUrl(t.baseUrl).trustStore(t.trustStore).build()
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit {
+        val done = CountDownLatch(concurrency)
+        fun loop() {
+            if (stop.get()) {
+                done.countDown()
+                return
+            }
+            val started = System.nanoTime()
+            client.sessions().get(t.sessionId).whenComplete { s: Session?, e: Throwable? ->
+                if (e != null) rec.error(e) else if (s?.id == t.sessionId) rec.record(System.nanoTime() - started) else rec.error(IllegalStateException("wrong session"))
+                loop()
+            }
+        }
+        repeat(concurrency) { loop() }
+        return { check(done.await(60, TimeUnit.SECONDS)) { "java loops did not stop" } }
+    }
+
+    override fun close() = client.close()
+}
+
+/** (c) Clerk's official Java SDK (blocking; one platform thread per call in flight). */
+class OfficialSdk(private val t: Target) : Driver("official SDK 5.0.0 (threads)") {
+    /** Over https: the SDK's HTTPClient hook with a java.net.http client whose SSLContext trusts the sandbox. */
+    private val jdkClient: java.net.http.HttpClient? = t.trustStore?.let { java.net.http.HttpClient.newBuilder().sslContext(sslContext(it)).build() }
+    val sdk: Clerk = Clerk.builder().bearerAuth(t.secretKey).serverURL(t.baseUrl).apply {
+        if (jdkClient != null) {
+            client(object : HTTPClient {
+                override fun send(request: HttpRequest): HttpResponse<InputStream> = jdkClient.send(request, HttpResponse.BodyHandlers.ofInputStream())
+            })
+        }
+    }.build()
+
+    fun getOnce() {
+        val r = sdk.sessions().get(t.sessionId)
+        check(r.session().get().id() == t.sessionId)
+    }
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit {
+        val threads = (1..concurrency).map {
+            Thread {
+                while (!stop.get()) {
+                    val s = System.nanoTime()
+                    try {
+                        getOnce()
+                        rec.record(System.nanoTime() - s)
+                    } catch (e: Exception) {
+                        rec.error(e)
+                    }
+                }
+            }.apply { isDaemon = true; name = "sdk-$it"; start() }
+        }
+        return { threads.forEach { it.join() } }
+    }
+
+    override fun close() {}
+}
+
+/** (d) Bare Ktor CIO 3.6.1: keep-alive, engine + callers on one own fixed pool, body read in execute{}, kotlinx decode. */
+class BareCio(private val t: Target) : Driver("bare Ktor CIO (ceiling)") {
+    private val pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors().coerceAtLeast(2)) { r ->
+        Thread(r, "bare-cio").apply { isDaemon = true }
+    }
+    val dispatcher = pool.asCoroutineDispatcher()
+    val http = HttpClient(CIO) {
+        expectSuccess = false
+        followRedirects = false
+        engine {
+            this.dispatcher = this@BareCio.dispatcher
+            pipelining = true
+            maxConnectionsCount = 256
+            endpoint.apply {
+                pipelineMaxSize = 1
+                maxConnectionsPerRoute = 256
+                keepAliveTime = 20_000
+            }
+            t.trustStore?.let { store -> https { trustManager = trustManager(store) } }
+        }
+    }
+    private val url = "${t.baseUrl}/sessions/${t.sessionId}"
+    private val auth = "Bearer ${t.secretKey}"
+
+    suspend fun get(): Session = http.prepareGet(url) {
+        header("Authorization", auth)
+        header("Clerk-API-Version", API_VERSION)
+        header("User-Agent", "bare")
+        header("Accept", "application/json")
+    }.execute { resp ->
+        check(resp.status.value == 200) { "HTTP ${resp.status}" }
+        val text = resp.bodyAsChannel().readRemaining().readByteArray().decodeToString()
+        Fixtures.clientJson.decodeFromString(Session.serializer(), text)
+    }
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
+        coroutineLoops(dispatcher, concurrency, rec, stop) { check(get().id == t.sessionId) }
+
+    override fun close() {
+        http.close()
+        pool.shutdown()
+    }
+}

@@ -1,0 +1,112 @@
+package dev.clerkkit.bench
+
+import com.clerk.backend_api.Clerk
+import dev.clerkkit.ClerkClient
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
+import java.lang.management.ManagementFactory
+import java.time.Duration
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * One side of the 10,000-in-flight scenario, in a fresh JVM. Args: `ours|sdk baseUrl calls sdkThreads`.
+ * Prints `RESULT <label> <calls> <concurrency> <wall s> <peak threads> <heap after GC MB> <peak heap MB> <peak RSS MB> <cpu s> <errors>`.
+ */
+object InflightMain {
+    private const val SESSION = "sess_inflight"
+    private const val KEY = "sk_test_delay_server"
+
+    @JvmStatic
+    fun main(args: Array<String>) {
+        val (mode, base) = args
+        val calls = args[2].toInt()
+        val sdkThreads = args[3].toInt()
+        val threads = ManagementFactory.getThreadMXBean()
+        val mem = ManagementFactory.getMemoryMXBean()
+        val errors = AtomicLong()
+        val peakHeap = AtomicLong()
+        val peakRss = AtomicLong()
+        val sampling = java.util.concurrent.atomic.AtomicBoolean(true)
+        var heapAfterGc = 0L
+        val run: () -> Pair<String, Int>
+        when (mode) {
+            "ours:10000", "ours:2000" -> {
+                // maxConnections raised from the default 256: 10000 = every call on the wire at once; 2000 = as many
+                // connections as the SDK has threads. All 10,000 coroutines are in flight either way.
+                val conns = mode.substringAfter(':').toInt()
+                val client = ClerkClient {
+                    baseUrl = base
+                    secretKey = KEY
+                    maxConnections = conns
+                    requestTimeout = Duration.ofSeconds(120)
+                    connectTimeout = Duration.ofSeconds(60)
+                }
+                runBlocking { repeat(50) { client.sessions.get(SESSION) } }
+                run = {
+                    runBlocking(Dispatchers.Default) {
+                        (1..calls).map {
+                            async {
+                                try {
+                                    client.sessions.get(SESSION)
+                                } catch (e: Exception) {
+                                    if (errors.incrementAndGet() == 1L) System.err.println("ours: $e")
+                                }
+                            }
+                        }.awaitAll()
+                    }
+                    "clerkkit Kotlin ($calls coroutines, maxConnections=$conns)" to calls
+                }
+            }
+            else -> {
+                val sdk = Clerk.builder().bearerAuth(KEY).serverURL(base).build()
+                repeat(50) { sdk.sessions().get(SESSION) }
+                run = {
+                    val perThread = calls / sdkThreads
+                    val ts = (1..sdkThreads).map {
+                        Thread {
+                            repeat(perThread) {
+                                try {
+                                    sdk.sessions().get(SESSION).session().get()
+                                } catch (e: Exception) {
+                                    if (errors.incrementAndGet() == 1L) System.err.println("sdk: $e")
+                                }
+                            }
+                        }.apply { start() }
+                    }
+                    ts.forEach { it.join() }
+                    "official SDK ($sdkThreads threads × ${calls / sdkThreads} calls)" to sdkThreads
+                }
+            }
+        }
+        System.gc()
+        threads.resetPeakThreadCount()
+        val sampler = Thread {
+            while (sampling.get()) {
+                peakHeap.accumulateAndGet(mem.heapMemoryUsage.used, ::maxOf)
+                peakRss.accumulateAndGet(Machine.rssMb(), ::maxOf)
+                Thread.sleep(50)
+            }
+        }.apply { isDaemon = true; start() }
+        val gcProbe = Thread {
+            Thread.sleep(700) // mid-flight: every call has been sent and waits on the 1 s server delay
+            System.gc()
+            heapAfterGc = mem.heapMemoryUsage.used
+        }.apply { isDaemon = true; start() }
+        val cpu0 = Machine.processCpuNanos()
+        val t0 = System.nanoTime()
+        val (label, conc) = run()
+        val wall = (System.nanoTime() - t0) / 1e9
+        val cpu = (Machine.processCpuNanos() - cpu0) / 1e9
+        sampling.set(false)
+        sampler.join()
+        gcProbe.join()
+        println(
+            "RESULT $label|$calls|$conc|${"%.1f".format(wall)}|${threads.peakThreadCount}|${heapAfterGc / 1_048_576}|" +
+                "${peakHeap.get() / 1_048_576}|${peakRss.get()}|${"%.1f".format(cpu)}|${errors.get()}",
+        )
+        System.out.flush()
+        Runtime.getRuntime().halt(0)
+    }
+}
