@@ -29,9 +29,10 @@ import io.ktor.http.isSuccess
 import io.ktor.utils.io.readRemaining
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.withContext
 import kotlinx.io.readByteArray
-import kotlinx.serialization.SerializationException
 import java.net.ConnectException
 import java.net.NoRouteToHostException
 import java.net.SocketTimeoutException
@@ -39,7 +40,7 @@ import java.net.UnknownHostException
 import java.nio.channels.UnresolvedAddressException
 import java.time.Duration
 
-/** Whether a call may be replayed after its request may have reached Clerk. See the README's retry table. */
+/** Whether a call may be replayed after its request may have reached Clerk. See docs/retries.md for the per-operation table. */
 internal enum class Replay {
     /** Replaying cannot do harm (reads; revoke; minting a token): retried on 5xx, 429 and any transport failure. */
     SAFE,
@@ -106,7 +107,9 @@ internal class ClerkHttp(
             else -> false
         }
         if (!retryable) return null
-        if (retryAfter != null) return if (retryAfter > policy.maxRetryAfter) null else retryAfter
+        // Retry-After is honoured where HTTP defines it for a retry: 429 and 503. Elsewhere it is ignored (backoff).
+        val honoured = retryAfter?.takeIf { failure is ClerkApiException && (failure.statusCode == 429 || failure.statusCode == 503) }
+        if (honoured != null) return if (honoured > policy.maxRetryAfter) null else honoured
         return policy.backoff(retry)
     }
 
@@ -124,7 +127,21 @@ internal class ClerkHttp(
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response -> handle(call, response, decode) }
         } catch (e: CancellationException) {
-            throw e
+            // The caller was cancelled: propagate. Otherwise Ktor cancelled the call itself (e.g. the request
+            // timeout fired while the body was being read inside execute {}, where Ktor does not unwrap the cause):
+            // that is a failure of this attempt and must not escape as a silent CancellationException.
+            currentCoroutineContext().ensureActive()
+            val timeout = generateSequence<Throwable>(e) { it.cause }.firstOrNull { it is HttpRequestTimeoutException }
+            if (timeout != null) {
+                throw ClerkTimeoutException(call.operation, "${call.operation} timed out: ${timeout.message}", true, timeout)
+            }
+            throw ClerkTransportException(
+                call.operation,
+                "${call.operation} connection failed (call cancelled by the HTTP engine: ${e.message}); " +
+                    "the request may have reached the server",
+                mayHaveReachedServer = true,
+                cause = e,
+            )
         } catch (e: ClerkException) {
             throw e
         } catch (e: HttpRequestTimeoutException) {
@@ -151,16 +168,33 @@ internal class ClerkHttp(
         val status = response.status.value
         val text = readBody(call, response)
         if (!response.status.isSuccess()) {
-            val headers = response.headers.entries().associate { (k, v) -> k.lowercase() to v }
+            val headers = response.headers.entries().associate { (k, v) -> k.lowercase() to v.map(::redact) }
             throw ErrorMapper.map(call.operation, status, headers, redact(text))
+        }
+        // A 2xx that says it is not JSON (an HTML error page of a proxy, a captive portal) is not Clerk's answer,
+        // even if its text happens to parse. No Content-Type at all is tolerated.
+        val contentType = response.headers[HttpHeaders.ContentType]
+        if (contentType != null && !isJson(contentType)) {
+            throw ClerkResponseException(
+                call.operation, status, redact(text).take(65536),
+                "${call.operation}: HTTP $status response has Content-Type '${contentType.take(100)}', expected JSON",
+                null,
+            )
         }
         return try {
             decode(text)
-        } catch (e: SerializationException) {
-            throw undecodable(call, status, text, e)
-        } catch (e: IllegalArgumentException) {
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // Any decoding failure (not only SerializationException / IllegalArgumentException) is a bad response,
+            // never a "connection failed" transport error that the retry loop would replay.
             throw undecodable(call, status, text, e)
         }
+    }
+
+    private fun isJson(contentType: String): Boolean {
+        val mime = contentType.substringBefore(';').trim().lowercase()
+        return mime == "application/json" || (mime.startsWith("application/") && mime.endsWith("+json"))
     }
 
     /** Reads the whole body inside the response scope, bounded by [ClerkConfig.maxResponseBytes]. */
@@ -170,6 +204,17 @@ internal class ClerkHttp(
         if (declared != null && declared > limit) throw tooLarge(call, response.status.value, declared)
         val bytes = response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
         if (bytes.size > limit) throw tooLarge(call, response.status.value, null)
+        // Ktor ends the body quietly when the server closes early: a body shorter than its Content-Length is a broken
+        // exchange (transport), not a malformed answer.
+        if (declared != null && bytes.size < declared) {
+            throw ClerkTransportException(
+                call.operation,
+                "${call.operation} connection closed mid-response: got ${bytes.size} of $declared body bytes; " +
+                    "the request may have reached the server",
+                mayHaveReachedServer = true,
+                cause = null,
+            )
+        }
         return bytes.decodeToString()
     }
 
@@ -182,8 +227,9 @@ internal class ClerkHttp(
 
     private fun undecodable(call: ApiCall, status: Int, text: String, e: Exception) = ClerkResponseException(
         call.operation, status, redact(text).take(65536),
-        "${call.operation}: HTTP $status response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})",
-        e,
+        redact("${call.operation}: HTTP $status response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})"),
+        // the decoder's message quotes the input: when that input echoes the secret, the cause is dropped
+        if (text.contains(config.secretKey)) null else e,
     )
 
     private fun buildUrl(call: ApiCall): String = buildString {

@@ -41,7 +41,13 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
         }
         if (config.logLevel != LogLevel.NONE) {
             install(Logging) {
-                logger = Logger.DEFAULT
+                // BODY logs the response text: a server (or proxy) that echoes the request would put the secret
+                // key in the log. Every line is redacted before it reaches SLF4J.
+                val secret = config.secretKey
+                logger = object : Logger {
+                    override fun log(message: String) =
+                        Logger.DEFAULT.log(if (message.contains(secret)) message.replace(secret, "[REDACTED]") else message)
+                }
                 level = when (config.logLevel) {
                     LogLevel.INFO -> KtorLogLevel.INFO
                     LogLevel.HEADERS -> KtorLogLevel.HEADERS

@@ -310,6 +310,7 @@ public class ClerkSandbox private constructor(
             Fault.MalformedJson -> Reply.Respond(200, "{\"object\":\"session\",\"id\":\"sess_".toByteArray(), emptyList(), after)
             Fault.ConnectionClose -> normal(raw, route, params, After.CLOSE)
             Fault.ResetAfterResponse -> normal(raw, route, params, After.RESET)
+            is Fault.Respond -> Reply.Respond(fault.status, fault.body.toByteArray(), fault.headers, after)
         }
     }
 

@@ -62,6 +62,19 @@ public sealed class Fault {
     public object ResetAfterResponse : Fault() {
         override fun toString(): String = "ResetAfterResponse"
     }
+
+    /**
+     * Answer exactly [status] with [body] and the extra [headers], without touching the sandbox's state: for hostile
+     * responses a client must survive (a redirect with a `Location`, a `text/html` 200, a huge body). A `Content-Type`
+     * among [headers] replaces the default `application/json`; `Content-Length` is always the body's real length.
+     */
+    public data class Respond(
+        val status: Int,
+        val body: String,
+        val headers: List<Pair<String, String>> = emptyList(),
+    ) : Fault() {
+        override fun toString(): String = "Respond($status, ${body.length} chars, $headers)"
+    }
 }
 
 /**
@@ -124,6 +137,16 @@ public class FaultScript internal constructor(
 
     /** Appends a [Fault.ResetAfterResponse]. */
     public fun resetAfterResponse(): FaultScript = then(Fault.ResetAfterResponse)
+
+    /** Appends a [Fault.Respond]: exactly this status, body and headers. */
+    @JvmOverloads
+    public fun respond(status: Int, body: String, headers: List<Pair<String, String>> = emptyList()): FaultScript =
+        then(Fault.Respond(status, body, headers))
+
+    /** Appends a redirect ([status] 3xx, default 302) to [location]: a [Fault.Respond] with a `Location` header. */
+    @JvmOverloads
+    public fun redirect(location: String, status: Int = 302): FaultScript =
+        then(Fault.Respond(status, "", listOf("Location" to location)))
 
     /** Appends [fault] [times] times. */
     public fun repeat(times: Int, fault: Fault): FaultScript = apply { repeat(times) { queue.add(fault) } }

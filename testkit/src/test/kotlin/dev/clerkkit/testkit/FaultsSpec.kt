@@ -31,6 +31,22 @@ class FaultsSpec : FunSpec({
         sandbox.faults.pending shouldBe 0
     }
 
+    test("respond and redirect answer exactly what was scripted") {
+        sandbox.faults.on(Route.GET_SESSION)
+            .respond(200, "<html>hi</html>", listOf("Content-Type" to "text/html"))
+            .redirect("http://elsewhere.invalid/v1/sessions/x")
+        api.send("GET", "/sessions/$sid", null, validate = false).let {
+            it.status shouldBe 200
+            it.header("Content-Type") shouldBe "text/html"
+            it.body shouldBe "<html>hi</html>"
+        }
+        api.send("GET", "/sessions/$sid", null, validate = false).let {
+            it.status shouldBe 302
+            it.header("Location") shouldBe "http://elsewhere.invalid/v1/sessions/x"
+        }
+        api.get("/sessions/$sid").status shouldBe 200
+    }
+
     test("faults only hit their route") {
         sandbox.faults.on(Route.REVOKE_SESSION).status(502)
         api.get("/sessions/$sid").status shouldBe 200

@@ -288,7 +288,7 @@ internal class HttpServer(
     ) {
         val head = StringBuilder()
         head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
-        head.append("Content-Type: application/json\r\n")
+        if (headers.none { it.first.equals("Content-Type", ignoreCase = true) }) head.append("Content-Type: application/json\r\n")
         head.append("Content-Length: ").append(body.size).append("\r\n")
         for ((k, v) in headers) head.append(k).append(": ").append(v).append("\r\n")
         if (close) head.append("Connection: close\r\n")

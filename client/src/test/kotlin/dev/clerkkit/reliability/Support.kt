@@ -1,0 +1,39 @@
+package dev.clerkkit.reliability
+
+import dev.clerkkit.ClerkClient
+import dev.clerkkit.ClerkConfig
+import dev.clerkkit.RetryPolicy
+import dev.clerkkit.testkit.ClerkSandbox
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withTimeout
+import java.time.Duration
+import java.util.concurrent.CopyOnWriteArrayList
+
+/** A retry policy that never sleeps: every wait the client asks for is recorded in [waits]. */
+class RecordingSleeper {
+    val waits = CopyOnWriteArrayList<Duration>()
+    fun policy(configure: RetryPolicy.Builder.() -> Unit = {}): RetryPolicy =
+        RetryPolicy.builder().sleeper { waits += it }.apply(configure).build()
+}
+
+/** A CIO client against [sandbox] (http or https), retries recorded, never sleeping. */
+fun sandboxClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSleeper(), configure: ClerkConfig.Builder.() -> Unit = {}) =
+    ClerkClient {
+        secretKey = sandbox.secretKey
+        baseUrl = sandbox.baseUrl
+        sandbox.trustStore?.let { trustStore = it }
+        retryPolicy = sleeper.policy()
+        configure()
+    }
+
+/**
+ * Polls [condition] until it holds, for at most [timeoutMillis] (a bounded wait for something asynchronous, e.g. the
+ * server noticing closed sockets; nothing is measured). Fails with [message] when it never holds.
+ */
+suspend fun awaitUntil(timeoutMillis: Long = 10_000, message: () -> String, condition: () -> Boolean) {
+    try {
+        withTimeout(timeoutMillis) { while (!condition()) delay(10) }
+    } catch (e: kotlinx.coroutines.TimeoutCancellationException) {
+        throw AssertionError("not reached within $timeoutMillis ms: ${message()}")
+    }
+}
