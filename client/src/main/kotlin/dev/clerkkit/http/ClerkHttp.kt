@@ -75,18 +75,27 @@ internal class ClerkHttp(
     private val authorization = "Bearer " + config.secretKey
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
-        withContext(dispatcher) { retrying(call, options.retryPolicy ?: config.retryPolicy) { once(call, options, decode) } }
+        withContext(dispatcher) {
+            retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
+        }
 
-    private suspend fun <T> retrying(call: ApiCall, policy: RetryPolicy, attempt: suspend () -> T): T {
+    /**
+     * The retry loop. After a transport failure the next attempt asks for a fresh connection: the failure may have
+     * come from a pooled keep-alive connection the server had closed, and CIO would otherwise hand out the same
+     * dead pipeline again.
+     */
+    private suspend fun <T> retrying(call: ApiCall, policy: RetryPolicy, attempt: suspend (freshConnection: Boolean) -> T): T {
         val started = System.nanoTime()
         var attempts = 0
+        var fresh = false
         while (true) {
             attempts++
             val failure = try {
-                return attempt()
+                return attempt(fresh)
             } catch (e: ClerkException) {
                 e
             }
+            fresh = failure is ClerkTransportException
             failure.attempts = attempts
             if (attempts >= policy.maxAttempts) throw failure
             val wait = retryDelay(failure, call.replay, policy, attempts) ?: throw failure
@@ -113,7 +122,7 @@ internal class ClerkHttp(
         return policy.backoff(retry)
     }
 
-    private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T): T {
+    private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
         try {
             return client.prepareRequest {
                 method = call.method
@@ -123,6 +132,8 @@ internal class ClerkHttp(
                 header(HttpHeaders.UserAgent, config.userAgent)
                 header(HttpHeaders.Accept, "application/json")
                 options.headers.forEach { (k, v) -> header(k, v) }
+                // CIO sends a request with `Connection: close` on a dedicated new connection (never a pooled one).
+                if (freshConnection) header(HttpHeaders.Connection, "close")
                 options.timeout?.let { t -> timeout { requestTimeoutMillis = t.toMillis() } }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response -> handle(call, response, decode) }

@@ -130,10 +130,11 @@ class ConnectionReuseSpec : FunSpec({
         }
     }
 
-    // DISABLED, open finding (first run on this branch, Ktor 3.6.1 CIO, pipelining + pipelineMaxSize 1): in each of
-    // these four scenarios a GET hung until the 30 s request timeout instead of succeeding. Not yet understood
-    // (dead pooled connection not detected? sandbox graceful close?); see docs/retries.md "Known gaps".
-    xcontext("the server closes keep-alive connections: the next call still succeeds") {
+    // Idle close and a reset between requests pass since the retry after a transport failure asks CIO for a fresh
+    // connection. The two `Connection: close` cases are DISABLED, open finding (Ktor 3.6.1 CIO, pipelining +
+    // pipelineMaxSize 1): CIO keeps using a connection whose response said `Connection: close`, and the next GET
+    // hangs until the 30 s request timeout; see docs/retries.md "Known gaps".
+    context("the server closes keep-alive connections: the next call still succeeds") {
         val sandbox = closing
         val sid = sandbox.addSession(sandbox.addUser())
         beforeTest { sandbox.faults.clear() }
@@ -152,7 +153,7 @@ class ConnectionReuseSpec : FunSpec({
             }
         }
 
-        test("Connection: close on every response") {
+        xtest("Connection: close on every response") {
             sandbox.faults.alwaysCloseConnections = true
             sandboxClient(sandbox).use { c ->
                 val before = sandbox.stats.connectionsAccepted
@@ -161,7 +162,7 @@ class ConnectionReuseSpec : FunSpec({
             }
         }
 
-        test("one Connection: close response") {
+        xtest("one Connection: close response") {
             sandbox.faults.on(Route.GET_SESSION).connectionClose()
             sandboxClient(sandbox).use { c ->
                 repeat(3) { c.sessions.get(sid, RequestOptions { maxAttempts(1) }).id shouldBe sid }
