@@ -86,4 +86,51 @@ class TokenVerificationIntegrationSpec : FunSpec({
             sandbox.stats.totalRequests shouldBe before
         }
     }
+
+    context("the sandbox's tokens, tampered or checked against other expectations") {
+        fun b64(text: String) = Base64.getUrlEncoder().withoutPadding().encodeToString(text.toByteArray())
+        fun header(jwt: String) = String(Base64.getUrlDecoder().decode(jwt.substringBefore('.')))
+        fun verifier(block: TokenVerifierOptions.Builder.() -> Unit = {}) =
+            clerk.tokenVerifier(TokenVerifierOptions { this.clock = clock; block() })
+        suspend fun reason(token: String, v: dev.clerkkit.tokens.SessionTokenVerifier = verifier()) =
+            shouldThrow<TokenVerificationException> { v.verify(token) }.reason
+
+        test("alg none and HS256 with the public key as secret are refused") {
+            val jwt = clerk.sessions.createToken(sessionId).jwt
+            val (h, p, _) = jwt.split('.')
+            val none = b64(header(jwt).replace("RS256", "none"))
+            reason("$none.$p.") shouldBe Reason.UNSUPPORTED_ALGORITHM
+            val hsHeader = b64(header(jwt).replace("RS256", "HS256"))
+            val mac = javax.crypto.Mac.getInstance("HmacSHA256").apply {
+                init(javax.crypto.spec.SecretKeySpec(pem().toByteArray(), "HmacSHA256"))
+            }
+            val sig = Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal("$hsHeader.$p".toByteArray()))
+            reason("$hsHeader.$p.$sig") shouldBe Reason.UNSUPPORTED_ALGORITHM
+            h.isNotEmpty() shouldBe true
+        }
+        test("an unknown kid and a foreign key") {
+            val jwt = clerk.sessions.createToken(sessionId).jwt
+            val (_, p, sig) = jwt.split('.')
+            val unknownKid = b64(header(jwt).replace(Regex("\"kid\":\"[^\"]+\""), "\"kid\":\"ins_forged\""))
+            reason("$unknownKid.$p.$sig") shouldBe Reason.UNKNOWN_KID
+            ClerkSandbox.start { this.clock = clock }.use { other ->
+                val foreign = other.issueToken(other.addSession(other.addUser()))
+                val foreignWithOurKid = b64(header(foreign).replace(Regex("\"kid\":\"[^\"]+\""), "\"kid\":\"${sandbox.activeKeyId}\""))
+                val (_, fp, fs) = foreign.split('.')
+                reason("$foreignWithOurKid.$fp.$fs") shouldBe Reason.BAD_SIGNATURE
+            }
+        }
+        test("wrong authorized party and wrong audience") {
+            ClerkSandbox.start { this.clock = clock; authorizedParty = "https://evil.example" }.use { azpBox ->
+                ClerkClient { secretKey = azpBox.secretKey; baseUrl = azpBox.baseUrl }.use { c ->
+                    val jwt = c.sessions.createToken(azpBox.addSession(azpBox.addUser())).jwt
+                    val v = c.tokenVerifier(TokenVerifierOptions { this.clock = clock; authorizedParties = setOf("https://app.example") })
+                    shouldThrow<TokenVerificationException> { v.verify(jwt) }.reason shouldBe Reason.UNAUTHORIZED_PARTY
+                }
+            }
+            sandbox.addJwtTemplate("aud_tpl", mapOf("aud" to "other-api"))
+            val jwt = clerk.sessions.createTokenFromTemplate(sessionId, "aud_tpl").jwt
+            reason(jwt, verifier { audience = setOf("my-api") }) shouldBe Reason.WRONG_AUDIENCE
+        }
+    }
 })
