@@ -5,6 +5,8 @@ import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionStatus
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.matchers.string.shouldContain
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
 import io.kotest.matchers.nulls.shouldBeNull
@@ -157,6 +159,15 @@ class SessionsRequestSpec : FunSpec({
             s.status.isKnown shouldBe false
             SessionStatus.PENDING.isKnown shouldBe true
         }
+        test("an answer about another session is a bad response, never returned (get, revoke)") {
+            mockClient(Recorder()) { json(sessionJson(id = "sess_other")) }.use { c ->
+                val e = shouldThrow<dev.clerkkit.errors.ClerkResponseException> { c.sessions.get("sess_asked") }
+                e.message shouldContain "sess_other"
+                e.message shouldContain "sess_asked"
+                shouldThrow<dev.clerkkit.errors.ClerkResponseException> { c.sessions.revoke("sess_asked") }
+            }
+        }
+
         test("encodes the id as exactly one path segment") {
             val ids = mapOf(
                 "../users" to "/v1/sessions/..%2Fusers",
@@ -167,7 +178,7 @@ class SessionsRequestSpec : FunSpec({
             )
             for ((id, path) in ids) {
                 val rec = Recorder()
-                mockClient(rec) { json(sessionJson()) }.use { it.sessions.get(id) }
+                mockClient(rec) { json(sessionJson(id = id)) }.use { it.sessions.get(id) }
                 rec.requests.single().encodedPath shouldBe path
                 rec.requests.single().query shouldBe ""
             }

@@ -74,6 +74,9 @@ internal class ClerkHttp(
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
 
+    /** Keep-alive hygiene for the built-in CIO engine (null for an injected engine, which manages its own pool). */
+    private val pool: PoolGuard? = if (config.engine == null) PoolGuard(config.keepAliveTime) else null
+
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
         withContext(dispatcher) {
             retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
@@ -123,6 +126,21 @@ internal class ClerkHttp(
     }
 
     private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
+        // A GET that may ride a pooled keep-alive connection (CIO sends POSTs and `Connection: close` requests on
+        // connections of their own). While the pool is distrusted, every call gets a fresh connection.
+        val fresh = freshConnection || pool?.distrusted() == true
+        val pooled = pool != null && !fresh && (call.method == HttpMethod.Get || call.method == HttpMethod.Head)
+        try {
+            return exchange(call, options, decode, fresh, pooled)
+        } catch (e: ClerkException) {
+            // The connection broke, stalled or answered out of step: CIO keeps it in its pipeline, where it would hang
+            // or misroute the next request. (A caller's cancellation is not a reason: CIO drains that answer in order.)
+            if (pooled && (e is ClerkTransportException || e is ClerkResponseException)) pool?.distrust(e.javaClass.simpleName)
+            throw e
+        }
+    }
+
+    private suspend fun <T> exchange(call: ApiCall, options: RequestOptions, decode: (String) -> T, fresh: Boolean, pooled: Boolean): T {
         try {
             return client.prepareRequest {
                 method = call.method
@@ -133,10 +151,13 @@ internal class ClerkHttp(
                 header(HttpHeaders.Accept, "application/json")
                 options.headers.forEach { (k, v) -> header(k, v) }
                 // CIO sends a request with `Connection: close` on a dedicated new connection (never a pooled one).
-                if (freshConnection) header(HttpHeaders.Connection, "close")
+                if (fresh) header(HttpHeaders.Connection, "close")
                 options.timeout?.let { t -> timeout { requestTimeoutMillis = t.toMillis() } }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
-            }.execute { response -> handle(call, response, decode) }
+            }.execute { response ->
+                if (pooled && closesConnection(response)) pool?.distrust("a response said Connection: close")
+                handle(call, response, decode)
+            }
         } catch (e: CancellationException) {
             // The caller was cancelled: propagate. Otherwise Ktor cancelled the call itself (e.g. the request
             // timeout fired while the body was being read inside execute {}, where Ktor does not unwrap the cause):
@@ -160,8 +181,13 @@ internal class ClerkHttp(
         } catch (e: ConnectTimeoutException) {
             throw ClerkTimeoutException(call.operation, "${call.operation} timed out connecting to ${hostOf()}", false, e)
         } catch (e: SocketTimeoutException) {
-            throw ClerkTimeoutException(call.operation, "${call.operation} timed out reading or writing: ${e.message}", true, e)
+            throw ClerkTimeoutException(call.operation, socketTimedOut(call), true, e)
         } catch (e: Exception) {
+            // CIO reports a socket read/write timeout as a closed channel whose cause is the timeout
+            val timedOut = generateSequence<Throwable>(e) { it.cause }.firstOrNull { it is SocketTimeoutException }
+            if (timedOut != null) {
+                throw ClerkTimeoutException(call.operation, socketTimedOut(call), true, e)
+            }
             val neverSent = e is ConnectException || e is UnknownHostException || e is UnresolvedAddressException ||
                 e is NoRouteToHostException
             val what = if (neverSent) "could not connect to ${hostOf()}" else "connection failed"
@@ -202,6 +228,10 @@ internal class ClerkHttp(
             throw undecodable(call, status, text, e)
         }
     }
+
+    private fun closesConnection(response: HttpResponse): Boolean =
+        response.headers.getAll(HttpHeaders.Connection).orEmpty()
+            .any { v -> v.split(',').any { it.trim().equals("close", ignoreCase = true) } }
 
     private fun isJson(contentType: String): Boolean {
         val mime = contentType.substringBefore(';').trim().lowercase()
@@ -254,6 +284,10 @@ internal class ClerkHttp(
             }
         }
     }
+
+    private fun socketTimedOut(call: ApiCall) =
+        "${call.operation} timed out: no bytes moved on the connection for socketTimeout (${config.socketTimeout.toMillis()} ms); " +
+            "the request may have reached the server"
 
     private fun hostOf(): String = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)
 

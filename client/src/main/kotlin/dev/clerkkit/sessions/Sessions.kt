@@ -97,7 +97,7 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
 
     /** `GET /sessions/{session_id}`. */
     public suspend fun get(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session =
-        http.execute(ApiCall("sessions.get", HttpMethod.Get, listOf(SESSIONS, pathSegment("sessionId", sessionId))), options, ::decodeSession)
+        http.execute(ApiCall("sessions.get", HttpMethod.Get, listOf(SESSIONS, pathSegment("sessionId", sessionId))), options, sessionNamed(sessionId))
 
     /**
      * `POST /sessions/{session_id}/refresh`: a new session token ([SessionRefresh.Token]) or cookies
@@ -120,7 +120,7 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
     public suspend fun revoke(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session =
         http.execute(
             ApiCall("sessions.revoke", HttpMethod.Post, listOf(SESSIONS, pathSegment("sessionId", sessionId), "revoke")),
-            options, ::decodeSession,
+            options, sessionNamed(sessionId),
         )
 
     /**
@@ -135,7 +135,7 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
         require(token.isNotBlank()) { "token must not be blank" }
         val path = listOf(SESSIONS, pathSegment("sessionId", sessionId), "verify")
         val body = buildJsonObject { put("token", token) }
-        return http.execute(ApiCall("sessions.verify", HttpMethod.Post, path, body = body.toString()), options, ::decodeSession)
+        return http.execute(ApiCall("sessions.verify", HttpMethod.Post, path, body = body.toString()), options, sessionNamed(sessionId))
     }
 
     /**
@@ -185,6 +185,16 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
         }
 
         fun decodeSession(text: String): Session = json.decodeFromString(Session.serializer(), text)
+
+        /**
+         * Decodes the answer to a call about one session and checks it is about that session: an answer meant for
+         * another call (a keep-alive connection out of step) fails as a bad response instead of being returned.
+         */
+        fun sessionNamed(sessionId: String): (String) -> Session = { text ->
+            decodeSession(text).also { s ->
+                check(s.id == sessionId) { "the answer is about session '${s.id.take(100)}', not the requested '$sessionId'" }
+            }
+        }
 
         fun decodeToken(text: String): SessionToken = json.decodeFromString(SessionToken.serializer(), text)
 

@@ -7,6 +7,8 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withTimeout
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger
 class CancellationSpec : FunSpec({
     val sandbox = ClerkSandbox.start { maxRecordedRequests = 0 }
     val sleeper = RecordingSleeper()
-    val clerk = sandboxClient(sandbox, sleeper)
+    // a short keep-alive so that "back to baseline" is seconds away (the default is 20 s; the mechanism is the same)
+    val clerk = sandboxClient(sandbox, sleeper) { keepAliveTime = java.time.Duration.ofSeconds(3) }
     val sid = sandbox.addSession(sandbox.addUser())
     afterSpec { clerk.close(); sandbox.close() }
 
@@ -72,11 +75,23 @@ class CancellationSpec : FunSpec({
         sandbox.stats.requests(Route.GET_SESSION) - before shouldBe total.toLong()
         sleeper.waits.size shouldBe 0
         sandbox.faults.pending shouldBe 0
-        // Observed: CIO does not close the connection of a cancelled call; it stays in the pool (keep-alive) and is
-        // reused. So the bound is the pool: never more connections than calls in flight at once.
+        // A cancelled call's connection goes back to CIO's pool (its late answer is read and dropped there, in
+        // order), so the bound right after the batch is the pool: never more connections than calls in flight at once.
         sandbox.stats.openConnections shouldBeLessThanOrEqual baseline + batch
-        clerk.sessions.get(sid).id shouldBe sid
-        // and nothing outlives the client: closing it brings the sandbox back to zero open connections
+        // those pooled connections are reused, not leaked: 200 concurrent calls, each with its own answer, open none
+        val accepted = sandbox.stats.connectionsAccepted
+        val others = List(8) { sandbox.addSession(sandbox.addUser()) }
+        withTimeout(30_000) {
+            coroutineScope {
+                List(batch) { i -> async { others[i % others.size].let { id -> id to clerk.sessions.get(id).id } } }.awaitAll()
+            }
+        }.forEach { (asked, got) -> got shouldBe asked }
+        sandbox.stats.connectionsAccepted shouldBe accepted
+        // and once idle for the keep-alive time, the pool retires them: back to the baseline without closing the client
+        awaitUntil(timeoutMillis = 15_000, message = { "open connections ${sandbox.stats.openConnections} back to baseline $baseline" }) {
+            sandbox.stats.openConnections <= baseline
+        }
+        // nothing outlives the client either
         clerk.close()
         awaitUntil(message = { "open connections ${sandbox.stats.openConnections} back to 0 after close" }) {
             sandbox.stats.openConnections == 0

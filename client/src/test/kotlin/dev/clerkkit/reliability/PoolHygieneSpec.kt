@@ -1,0 +1,111 @@
+package dev.clerkkit.reliability
+
+import dev.clerkkit.RequestOptions
+import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.errors.ClerkTimeoutException
+import dev.clerkkit.testkit.ClerkSandbox
+import dev.clerkkit.testkit.Route
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.types.shouldBeInstanceOf
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeout
+import java.time.Duration
+
+/**
+ * A pooled keep-alive connection that saw trouble (a server `Connection: close`, a read timeout, a broken answer) must
+ * never carry another call's request: CIO 3.6.1 keeps such connections in its pipeline, where the next request would
+ * hang (the connection's reader is gone) or read the answer meant for the failed call (the reader moved on after a
+ * read timeout while the server was still working). Over real sockets against the sandbox; each call here uses a
+ * single attempt so that nothing is papered over by a retry.
+ */
+class PoolHygieneSpec : FunSpec({
+    val sandbox = ClerkSandbox.start()
+    val user = sandbox.addUser()
+    val ids = List(8) { sandbox.addSession(user) }
+    val once = RequestOptions { maxAttempts(1) }
+    afterSpec { sandbox.close() }
+    beforeTest { sandbox.faults.clear() }
+
+    test("a read timeout never hands the late answer to the next call") {
+        sandboxClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c ->
+            c.sessions.get(ids[0]).id shouldBe ids[0] // one pooled connection
+            sandbox.faults.on(Route.GET_SESSION).delay(900)
+            val e = shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
+            e.shouldBeInstanceOf<ClerkTimeoutException>()
+            // the sandbox answers the timed-out request late; the next calls must each get their own session
+            withTimeout(10_000) {
+                for (id in ids.drop(2)) c.sessions.get(id, once).id shouldBe id
+            }
+            delay(1_000) // the late answer has certainly arrived by now
+            withTimeout(10_000) {
+                for (id in ids) c.sessions.get(id, once).id shouldBe id
+            }
+        }
+    }
+
+    test("a request timeout (call cancelled by the client) leaves answers in order") {
+        sandboxClient(sandbox).use { c ->
+            c.sessions.get(ids[0]).id shouldBe ids[0]
+            sandbox.faults.on(Route.GET_SESSION).delay(700)
+            shouldThrow<ClerkTimeoutException> {
+                c.sessions.get(ids[1], RequestOptions { maxAttempts(1); timeout(Duration.ofMillis(200)) })
+            }
+            withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+        }
+    }
+
+    test("calls cancelled by their callers leave answers in order, 64 in flight") {
+        sandboxClient(sandbox).use { c ->
+            repeat(20) { round ->
+                sandbox.faults.on(Route.GET_SESSION).repeat(16, dev.clerkkit.testkit.Fault.Delay(50))
+                coroutineScope {
+                    val doomed = List(32) { i -> launch { c.sessions.get(ids[i % ids.size], once) } }
+                    delay(10)
+                    doomed.forEach { it.cancel() }
+                    val answers = List(64) { i -> async { ids[(i + round) % ids.size].let { id -> id to c.sessions.get(id, once).id } } }
+                    withTimeout(20_000) { answers.awaitAll() }.forEach { (asked, got) -> got shouldBe asked }
+                }
+            }
+        }
+    }
+
+    test("one Connection: close answer: the next calls succeed at once") {
+        sandbox.faults.on(Route.GET_SESSION).connectionClose()
+        sandboxClient(sandbox).use { c ->
+            withTimeout(10_000) { repeat(5) { i -> c.sessions.get(ids[i], once).id shouldBe ids[i] } }
+        }
+    }
+
+    test("Connection: close on every answer: every call succeeds, one connection each") {
+        sandbox.faults.alwaysCloseConnections = true
+        sandboxClient(sandbox).use { c ->
+            val before = sandbox.stats.connectionsAccepted
+            withTimeout(20_000) { repeat(20) { i -> c.sessions.get(ids[i % ids.size], once).id shouldBe ids[i % ids.size] } }
+            sandbox.stats.connectionsAccepted - before shouldBe 20
+        }
+    }
+
+    test("a truncated answer: the broken connection is not handed to the next call") {
+        sandboxClient(sandbox).use { c ->
+            c.sessions.get(ids[0]).id shouldBe ids[0]
+            sandbox.faults.on(Route.GET_SESSION).truncatedBody()
+            shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
+            withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+        }
+    }
+
+    test("a dropped connection: the next calls succeed without a retry") {
+        sandboxClient(sandbox).use { c ->
+            c.sessions.get(ids[0]).id shouldBe ids[0]
+            sandbox.faults.on(Route.GET_SESSION).drop()
+            shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
+            withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+        }
+    }
+})
