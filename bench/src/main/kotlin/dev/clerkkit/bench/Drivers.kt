@@ -6,7 +6,9 @@ import dev.clerkkit.ClerkClient
 import dev.clerkkit.java.ClerkJavaClient
 import dev.clerkkit.sessions.Session
 import io.ktor.client.HttpClient
+import io.ktor.client.engine.HttpClientEngine
 import io.ktor.client.engine.cio.CIO
+import io.ktor.client.engine.okhttp.OkHttp
 import io.ktor.client.request.header
 import io.ktor.client.request.prepareGet
 import io.ktor.client.statement.bodyAsChannel
@@ -22,6 +24,7 @@ import kotlinx.coroutines.joinAll
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.io.readByteArray
+import okhttp3.ConnectionPool
 import java.io.InputStream
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
@@ -226,5 +229,42 @@ class BareCio(private val t: Target) : Driver("bare Ktor CIO (ceiling)") {
     override fun close() {
         http.close()
         pool.shutdown()
+    }
+}
+
+/**
+ * Ktor's OkHttp engine exactly as docs/engines.md tells users to build it (and as OkHttpEngineSpec tests it):
+ * OkHttp's own replay off (clerkkit retries), a dispatcher and a pool as large as clerkkit's CIO defaults
+ * (256 connections, 20 s keep-alive; OkHttp's defaults are 5 calls per host and 5 idle connections), and over
+ * https the sandbox's certificate trusted by the engine (`ClerkConfig.trustStore` applies to CIO only).
+ */
+fun okHttpEngine(trustStore: KeyStore?): HttpClientEngine = OkHttp.create {
+    config {
+        retryOnConnectionFailure(false)
+        dispatcher(okhttp3.Dispatcher().apply { maxRequests = 256; maxRequestsPerHost = 256 })
+        connectionPool(ConnectionPool(256, 20, TimeUnit.SECONDS))
+        trustStore?.let { store ->
+            val tm = trustManager(store)
+            sslSocketFactory(SSLContext.getInstance("TLS").apply { init(null, arrayOf(tm), null) }.socketFactory, tm)
+        }
+    }
+}
+
+/** (e) clerkkit Kotlin on the OkHttp engine: the same closed loop as (a), only `ClerkConfig.engine` differs. */
+class OursOkHttp(private val t: Target) : Driver("clerkkit Kotlin on OkHttp engine") {
+    /** Injected, so owned here: the client does not close it. */
+    private val engine = okHttpEngine(t.trustStore)
+    val client = ClerkClient {
+        baseUrl = t.baseUrl
+        secretKey = t.secretKey
+        engine = this@OursOkHttp.engine
+    }
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) { check(client.sessions.get(t.sessionId).id == t.sessionId) }
+
+    override fun close() {
+        client.close()
+        engine.close()
     }
 }

@@ -86,7 +86,8 @@ object Main {
         emit("\n## GET /sessions/{id} over $proto (sandbox in a separate JVM)\n")
         SandboxProcess(https).use { sandbox ->
             val t = sandbox.target
-            val drivers = listOf(OursKotlin(t), OursJava(t), OfficialSdk(t), BareCio(t))
+            // Order matters to table(): [2] is the SDK and [3] the bare CIO ceiling (the ratio columns), [0] vs [4] is CIO vs OkHttp.
+            val drivers = listOf(OursKotlin(t), OursJava(t), OfficialSdk(t), BareCio(t), OursOkHttp(t))
             try {
                 for (d in drivers) {
                     val rec = Recorder()
@@ -155,6 +156,8 @@ object Main {
     private fun table(proto: String, cells: List<Cell>, labels: List<String>) {
         val sdk = labels[2]
         val bare = labels[3]
+        val cio = labels[0]
+        val okhttp = labels[4]
         emit("\n| $proto | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | JIT ms / GC ms in window | conns / 1000 calls | errors | req/s vs SDK | req/s vs bare | CPU/call vs SDK | CPU/call vs bare |")
         emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (c in concurrencies) {
@@ -168,12 +171,23 @@ object Main {
                 )
             }
         }
+        // The same client and loop on two engines: (e) OkHttp over (a) CIO (> 1.00x: OkHttp higher).
+        emit("\n| $proto: clerkkit on OkHttp (e) vs on CIO (a) | in flight | req/s (e)/(a) | p50 (e)/(a) | p99 (e)/(a) | CPU/call (e)/(a) | conns / 1000 calls (a) → (e) | errors (a) / (e) |")
+        emit("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for (c in concurrencies) {
+            val a = cells.first { it.client == cio && it.conc == c }
+            val e = cells.first { it.client == okhttp && it.conc == c }
+            emit(
+                "| GET /sessions/{id} | $c | ${ratio(e.rps, a.rps)} | ${ratio(e.p50, a.p50)} | ${ratio(e.p99, a.p99)} | ${ratio(e.cpuPerCallUs, a.cpuPerCallUs)} | " +
+                    "${"%.1f".format(a.connsPer1000)} → ${"%.1f".format(e.connsPer1000)} | ${a.errors} / ${e.errors} |",
+            )
+        }
     }
 
     private fun ratio(a: Double, b: Double?): String = if (b == null || b.isNaN() || b == 0.0) "–" else "%.2f×".format(a / b)
 
     /**
-     * One client alone for a while, for a profiler: `-Dbench.phases=profile -Dbench.profile=kotlin|java|sdk|bare`
+     * One client alone for a while, for a profiler: `-Dbench.phases=profile -Dbench.profile=kotlin|java|sdk|bare|okhttp`
      * `-Dbench.profile.conc=1 -Dbench.profile.seconds=30`, with e.g. `-XX:StartFlightRecording=delay=15s,filename=x.jfr`.
      */
     private fun profile() {
@@ -186,6 +200,7 @@ object Main {
                 "java" -> OursJava(t)
                 "sdk" -> OfficialSdk(t)
                 "bare" -> BareCio(t)
+                "okhttp" -> OursOkHttp(t)
                 else -> OursKotlin(t)
             }
             d.use {
