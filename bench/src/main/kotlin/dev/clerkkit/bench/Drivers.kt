@@ -113,8 +113,11 @@ private fun coroutineLoops(dispatcher: CoroutineDispatcher, n: Int, rec: Recorde
     return { runBlocking { jobs.joinAll() }; scope.cancel() }
 }
 
-/** (a) clerkkit Kotlin: `ClerkClient.sessions.get`, callers on Dispatchers.Default (a typical suspend caller). */
-class OursKotlin(private val t: Target) : Driver("clerkkit Kotlin (suspend)") {
+/**
+ * (a) clerkkit Kotlin: `ClerkClient.sessions.get` (or `revoke` when [post]: a cheap, repeatable POST), callers on
+ * Dispatchers.Default (a typical suspend caller).
+ */
+class OursKotlin(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin (suspend)") {
     val client = ClerkClient {
         baseUrl = t.baseUrl
         secretKey = t.secretKey
@@ -122,7 +125,10 @@ class OursKotlin(private val t: Target) : Driver("clerkkit Kotlin (suspend)") {
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
-        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) { check(client.sessions.get(t.sessionId).id == t.sessionId) }
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) {
+            val s = if (post) client.sessions.revoke(t.sessionId) else client.sessions.get(t.sessionId)
+            check(s.id == t.sessionId)
+        }
 
     override fun close() = client.close()
 }
@@ -152,7 +158,7 @@ class OursJava(private val t: Target) : Driver("clerkkit Java (futures)") {
 }
 
 /** (c) Clerk's official Java SDK (blocking; one platform thread per call in flight). */
-class OfficialSdk(private val t: Target) : Driver("official SDK 5.0.0 (threads)") {
+class OfficialSdk(private val t: Target, private val post: Boolean = false) : Driver("official SDK 5.0.0 (threads)") {
     /** Over https: the SDK's HTTPClient hook with a java.net.http client whose SSLContext trusts the sandbox. */
     private val jdkClient: java.net.http.HttpClient? = t.trustStore?.let { java.net.http.HttpClient.newBuilder().sslContext(sslContext(it)).build() }
     val sdk: Clerk = Clerk.builder().bearerAuth(t.secretKey).serverURL(t.baseUrl).apply {
@@ -164,8 +170,8 @@ class OfficialSdk(private val t: Target) : Driver("official SDK 5.0.0 (threads)"
     }.build()
 
     fun getOnce() {
-        val r = sdk.sessions().get(t.sessionId)
-        check(r.session().get().id() == t.sessionId)
+        val s = if (post) sdk.sessions().revoke(t.sessionId).session() else sdk.sessions().get(t.sessionId).session()
+        check(s.get().id() == t.sessionId)
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit {
@@ -189,7 +195,7 @@ class OfficialSdk(private val t: Target) : Driver("official SDK 5.0.0 (threads)"
 }
 
 /** (d) Bare Ktor CIO 3.6.1: keep-alive, engine + callers on one own fixed pool, body read in execute{}, kotlinx decode. */
-class BareCio(private val t: Target) : Driver("bare Ktor CIO (ceiling)") {
+open class BareCio(private val t: Target, label: String = "bare Ktor CIO (ceiling)") : Driver(label) {
     private val pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors().coerceAtLeast(2)) { r ->
         Thread(r, "bare-cio").apply { isDaemon = true }
     }
@@ -233,6 +239,15 @@ class BareCio(private val t: Target) : Driver("bare Ktor CIO (ceiling)") {
 }
 
 /**
+ * (d2) The same bare CIO client as (d), but called from Dispatchers.Default like (a): the ceiling for callers that are
+ * not on the engine's threads (every call crosses from the caller's threads to the engine's and back).
+ */
+class BareCioDefaultCallers(private val t: Target) : BareCio(t, "bare Ktor CIO, callers on Default") {
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) { check(get().id == t.sessionId) }
+}
+
+/**
  * Ktor's OkHttp engine exactly as docs/engines.md tells users to build it (and as OkHttpEngineSpec tests it):
  * OkHttp's own replay off (clerkkit retries), a dispatcher and a pool as large as clerkkit's CIO defaults
  * (256 connections, 20 s keep-alive; OkHttp's defaults are 5 calls per host and 5 idle connections), and over
@@ -251,7 +266,7 @@ fun okHttpEngine(trustStore: KeyStore?): HttpClientEngine = OkHttp.create {
 }
 
 /** (e) clerkkit Kotlin on the OkHttp engine: the same closed loop as (a), only `ClerkConfig.engine` differs. */
-class OursOkHttp(private val t: Target) : Driver("clerkkit Kotlin on OkHttp engine") {
+class OursOkHttp(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin on OkHttp engine") {
     /** Injected, so owned here: the client does not close it. */
     private val engine = okHttpEngine(t.trustStore)
     val client = ClerkClient {
@@ -261,7 +276,10 @@ class OursOkHttp(private val t: Target) : Driver("clerkkit Kotlin on OkHttp engi
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
-        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) { check(client.sessions.get(t.sessionId).id == t.sessionId) }
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) {
+            val s = if (post) client.sessions.revoke(t.sessionId) else client.sessions.get(t.sessionId)
+            check(s.id == t.sessionId)
+        }
 
     override fun close() {
         client.close()

@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean
  * mvn -B -ntp -pl bench -am package -DskipTests -Dkotlin.compiler.daemon=false
  * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" dev.clerkkit.bench.Main
  * ```
- * Options (system properties): `-Dbench.phases=decode,load,tokens,inflight` (default all), `-Dbench.quick=true`
+ * Options (system properties): `-Dbench.phases=decode,load,post,tokens,inflight` (default all; also load-http, load-https, post-http, post-https, profile), `-Dbench.quick=true`
  * (seconds instead of tens of seconds: a smoke test, numbers meaningless), `-Dbench.out=FILE`.
  */
 object Main {
     private val quick = System.getProperty("bench.quick") == "true"
-    private val phases = (System.getProperty("bench.phases") ?: "decode,load,tokens,inflight").split(',').map { it.trim() }.toSet()
+    private val phases = (System.getProperty("bench.phases") ?: "decode,load,post,tokens,inflight").split(',').map { it.trim() }.toSet()
     private val out = File(System.getProperty("bench.out") ?: "bench/target/bench-results.md").absoluteFile
     private val md = StringBuilder()
 
@@ -39,6 +39,8 @@ object Main {
         if ("decode" in phases) decode()
         if ("load" in phases || "load-http" in phases) load(https = false)
         if ("load" in phases || "load-https" in phases) load(https = true)
+        if ("post" in phases || "post-http" in phases) post(https = false)
+        if ("post" in phases || "post-https" in phases) post(https = true)
         if ("profile" in phases) profile()
         if ("tokens" in phases) tokens()
         if ("inflight" in phases) inflight()
@@ -87,7 +89,12 @@ object Main {
         SandboxProcess(https).use { sandbox ->
             val t = sandbox.target
             // Order matters to table(): [2] is the SDK and [3] the bare CIO ceiling (the ratio columns), [0] vs [4] is CIO vs OkHttp.
-            val drivers = listOf(OursKotlin(t), OursJava(t), OfficialSdk(t), BareCio(t), OursOkHttp(t))
+            val all: List<(Target) -> Driver> = listOf(
+                { OursKotlin(it) }, { OursJava(it) }, { OfficialSdk(it) }, { BareCio(it) }, { OursOkHttp(it) }, { BareCioDefaultCallers(it) },
+            )
+            // -Dbench.drivers=0,5 runs a subset (indices into this list; the tables then skip their ratio columns)
+            val only = System.getProperty("bench.drivers")?.split(',')?.map { it.trim().toInt() }?.toSet()
+            val drivers = all.filterIndexed { i, _ -> only == null || i in only }.map { make -> make(t) }
             try {
                 for (d in drivers) {
                     val rec = Recorder()
@@ -101,7 +108,41 @@ object Main {
                     }
                     emit("- after $c in flight: load ${Machine.loadAverage()}")
                 }
-                table(proto, cells, drivers.map { it.label })
+                if (drivers.size == all.size) table(proto, cells, drivers.map { it.label })
+            } finally {
+                drivers.forEach { runCatching { it.close() } }
+            }
+        }
+    }
+
+    /**
+     * POST /sessions/{id}/revoke (cheap and repeatable: a POST that only sets a status) at 1, 16 and 64 in flight:
+     * where the engines differ. CIO 3.6.1 opens a connection per POST (over https a TLS handshake), OkHttp reuses.
+     */
+    private fun post(https: Boolean) {
+        val proto = if (https) "https" else "http"
+        emit("\n## POST /sessions/{id}/revoke over $proto (sandbox in a separate JVM)\n")
+        SandboxProcess(https).use { sandbox ->
+            val t = sandbox.target
+            val drivers = listOf(OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true))
+            try {
+                for (d in drivers) {
+                    val rec = Recorder()
+                    runCell(d, 16, rec, firstWarmMs / 2, 0, sandbox)
+                    emit("- warm-up ${d.label}: ${rec.allCalls.get()} calls, ${rec.errors.get()} errors${rec.lastError?.let { " (last: $it)" } ?: ""}, load ${Machine.loadAverage()}")
+                }
+                val cells = mutableListOf<Cell>()
+                for (c in listOf(1, 16, 64)) for (d in drivers) cells += runCell(d, c, Recorder(), cellWarmMs, cellMeasureMs, sandbox)!!
+                val sdk = drivers[2].label
+                emit("\n| $proto POST revoke | in flight | req/s | p50 ms | p99 ms | client CPU µs/call | conns / 1000 calls | errors | req/s vs SDK | p50 vs SDK |")
+                emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                for (cell in cells) {
+                    val s = cells.first { it.client == sdk && it.conc == cell.conc }
+                    emit(
+                        "| ${cell.client} | ${cell.conc} | ${"%.0f".format(cell.rps)} | ${"%.2f".format(cell.p50)} | ${"%.2f".format(cell.p99)} | " +
+                            "${"%.0f".format(cell.cpuPerCallUs)} | ${"%.1f".format(cell.connsPer1000)} | ${cell.errors} | ${ratio(cell.rps, s.rps)} | ${ratio(cell.p50, s.p50)} |",
+                    )
+                }
             } finally {
                 drivers.forEach { runCatching { it.close() } }
             }
