@@ -30,11 +30,11 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
     val common: HttpClientConfig<*>.() -> Unit = {
         expectSuccess = false
         followRedirects = false
-        install(HttpTimeout) {
-            requestTimeoutMillis = config.requestTimeout.toMillis()
-            // CIO gives every request that carries a connect or socket timeout a dedicated (never reused)
-            // connection; for CIO those two live in the engine's endpoint config instead.
-            if (config.engine != null) {
+        // The request timeout is applied by the pipeline (ClerkHttp) around each attempt, for every engine. Connect and
+        // socket timeouts: on the CIO engine's endpoint config (CIO gives every request that carries them through
+        // HttpTimeout a dedicated, never reused connection); for an injected engine through HttpTimeout.
+        if (config.engine != null) {
+            install(HttpTimeout) {
                 connectTimeoutMillis = config.connectTimeout.toMillis()
                 socketTimeoutMillis = config.socketTimeout.toMillis()
             }
@@ -63,6 +63,9 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
         engine {
             this.dispatcher = dispatcher
             pipelining = true
+            // CIO's own per-request timer (15 s by default, for requests on dedicated connections) is off: the
+            // pipeline's request timeout covers every call
+            requestTimeout = 0
             maxConnectionsCount = config.maxConnections
             endpoint.apply {
                 pipelineMaxSize = 1
