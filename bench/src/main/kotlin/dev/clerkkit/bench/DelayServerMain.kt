@@ -20,11 +20,15 @@ object DelayServerMain {
         val port = args.indexOf("--port").let { if (it >= 0) args[it + 1].toInt() else 8799 }
         val delayMs = args.indexOf("--delay-ms").let { if (it >= 0) args[it + 1].toLong() else 1000L }
         val body = Fixtures.sessionJson()
+        // answer about the session asked for (clerkkit checks that a `get` answer names the requested session)
+        val fixedId = kotlinx.serialization.json.Json.parseToJsonElement(body).let {
+            (it as kotlinx.serialization.json.JsonObject)["id"].toString().trim('"')
+        }
         val server = embeddedServer(CIO, port = port, host = "127.0.0.1") {
             routing {
                 get("/v1/sessions/{id}") {
                     delay(delayMs)
-                    call.respondText(body, ContentType.Application.Json)
+                    call.respondText(body.replace(fixedId, call.parameters["id"]!!), ContentType.Application.Json)
                 }
             }
         }
