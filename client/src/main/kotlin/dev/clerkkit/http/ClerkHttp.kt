@@ -200,9 +200,17 @@ internal class ClerkHttp(
             if (timedOut != null) {
                 throw ClerkTimeoutException(call.operation, socketTimedOut(call), true, e)
             }
-            val neverSent = e is ConnectException || e is UnknownHostException || e is UnresolvedAddressException ||
-                e is NoRouteToHostException
-            val what = if (neverSent) "could not connect to ${hostOf()}" else "connection failed"
+            // A refused connection, an unknown host, or a TLS handshake that failed (e.g. an untrusted certificate):
+            // no request byte was sent.
+            val handshake = generateSequence<Throwable>(e) { it.cause }
+                .any { it is javax.net.ssl.SSLHandshakeException || it is java.security.cert.CertificateException }
+            val neverSent = handshake || e is ConnectException || e is UnknownHostException ||
+                e is UnresolvedAddressException || e is NoRouteToHostException
+            val what = when {
+                handshake -> "TLS handshake with ${hostOf()} failed (is its certificate trusted?)"
+                neverSent -> "could not connect to ${hostOf()}"
+                else -> "connection failed"
+            }
             throw ClerkTransportException(
                 call.operation,
                 "${call.operation} $what (${e.javaClass.simpleName}: ${e.message})" +

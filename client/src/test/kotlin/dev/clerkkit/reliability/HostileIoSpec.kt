@@ -96,6 +96,29 @@ class HostileIoSpec : FunSpec({
         clerk.sessions.get(sid).id shouldBe sid
     }
 
+    test("a server certificate we do not trust: a transport error that says the request never left, nothing sent") {
+        val tls = ClerkSandbox.start { https = true }
+        try {
+            for (engine in listOf<io.ktor.client.engine.HttpClientEngine?>(null, io.ktor.client.engine.okhttp.OkHttp.create())) {
+                dev.clerkkit.ClerkClient {
+                    secretKey = tls.secretKey
+                    baseUrl = tls.baseUrl
+                    this.engine = engine
+                    retryPolicy = dev.clerkkit.RetryPolicy.NONE
+                }.use { c ->
+                    val e = io.kotest.assertions.throwables.shouldThrow<dev.clerkkit.errors.ClerkTransportException> {
+                        c.sessions.create(tls.addUser())
+                    }
+                    withClue("${engine ?: "CIO"}: $e") { e.mayHaveReachedServer shouldBe false }
+                }
+                engine?.close()
+            }
+            tls.requests.size shouldBe 0
+        } finally {
+            tls.close()
+        }
+    }
+
     test("a redirect to another host is not followed: no request reaches it") {
         listOf(301, 302, 303, 307, 308).forEach { status ->
             sandbox.faults.on(Route.GET_SESSION).redirect("${other.baseUrl}/sessions/$sid", status)

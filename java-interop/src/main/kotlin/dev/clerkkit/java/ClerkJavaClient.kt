@@ -14,6 +14,7 @@ import kotlinx.coroutines.cancel
 import dev.clerkkit.tokens.SessionClaims
 import java.security.KeyStore
 import java.util.concurrent.CompletableFuture
+import io.ktor.client.engine.HttpClientEngine
 import java.time.Duration
 import java.util.concurrent.Executor
 import java.util.concurrent.atomic.AtomicBoolean
@@ -131,6 +132,19 @@ public class ClerkJavaClient private constructor(
 
         /** Allow `http://` base URLs to non-loopback hosts (the secret would travel in clear). Default false. */
         public fun allowInsecureHttp(value: Boolean): Builder = apply { config.allowInsecureHttp(value) }
+
+        /**
+         * A Ktor engine instead of the built-in CIO engine, e.g. OkHttp for POST-heavy use over https (see
+         * `docs/engines.md` for how to build it). Default `null` (CIO). The caller owns it: closing the client does not
+         * close it, and [trustStore], [maxConnections] and [keepAliveTime] apply to the built-in engine only.
+         */
+        public fun engine(value: HttpClientEngine?): Builder = apply { config.engine(value) }
+
+        /** Most connections kept open to the API (built-in engine). Default 256. */
+        public fun maxConnections(value: Int): Builder = apply { config.maxConnections(value) }
+
+        /** How long an idle keep-alive connection is kept (built-in engine). Default 20 s. */
+        public fun keepAliveTime(value: Duration): Builder = apply { config.keepAliveTime(value) }
 
         /** What the client logs through SLF4J (`Authorization` always redacted). Default [LogLevel.NONE]. */
         public fun logLevel(value: LogLevel): Builder = apply { config.logLevel(value) }
