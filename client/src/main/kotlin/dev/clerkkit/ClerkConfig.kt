@@ -37,8 +37,10 @@ public class ClerkConfig private constructor(builder: Builder) {
     public val retryPolicy: RetryPolicy = builder.retryPolicy
 
     /**
-     * How long an idle keep-alive connection is kept for reuse. Default 20 s, below the usual 60 s idle
-     * timeouts of load balancers so the client closes first. See docs/design/connections.md.
+     * How long an idle keep-alive connection is kept for reuse (built-in CIO engine). Default 20 s, below the usual
+     * 60 s idle timeouts of load balancers so the client closes first. Also the length (plus 1 s) of the window in
+     * which every call uses a new connection after a pooled one went bad (see docs/retries.md, "Keep-alive hygiene").
+     * See docs/design/connections.md.
      */
     public val keepAliveTime: Duration = builder.keepAliveTime
 

@@ -56,7 +56,9 @@ class ConnectionReuseSpec : FunSpec({
                         c.sessions.get(sid).id shouldBe sid
                     }
                     sleeper.waits.size shouldBe 50
-                    sandbox.stats.connectionsAccepted - before shouldBe 0L
+                    // Unconsumed failures would cost a connection each (50). CIO may still open one more now and then: when a
+                    // request is issued before the pooled connection's writer is back waiting for work, it opens a new one.
+                    sandbox.stats.connectionsAccepted - before shouldBeLessThanOrEqual 2L
                 }
             }
 
@@ -107,12 +109,7 @@ class ConnectionReuseSpec : FunSpec({
                 posts.size shouldBe 2_500
                 gets.size shouldBe 2_500
                 // every POST body arrived intact: exactly the JSON the client sent, once each
-                posts.map { p ->
-                    val o = Json.parseToJsonElement(p.body).jsonObject
-                    o.keys shouldBe setOf("user_id", "active_organization_id")
-                    o["user_id"]!!.jsonPrimitive.content shouldBe user
-                    o["active_organization_id"]!!.jsonPrimitive.content
-                }.sorted() shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }.sorted()
+                createBodiesOf(posts, user) shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }.sorted()
 
                 val byConnection = recorded.groupBy { it.connectionId }
                 val postConnections = byConnection.filterValues { rs -> rs.any { it.method == "POST" } }

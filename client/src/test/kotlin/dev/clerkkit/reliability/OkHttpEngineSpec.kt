@@ -97,12 +97,7 @@ class OkHttpEngineSpec : FunSpec({
                 recorded.count { it.route == Route.GET_SESSION } shouldBe 64 + 2_500
                 posts.size shouldBe 2_500
                 // every POST body arrived intact: exactly the JSON the client sent, once each
-                posts.map { p ->
-                    val o = Json.parseToJsonElement(p.body).jsonObject
-                    o.keys shouldBe setOf("user_id", "active_organization_id")
-                    o["user_id"]!!.jsonPrimitive.content shouldBe user
-                    o["active_organization_id"]!!.jsonPrimitive.content
-                }.sorted() shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }.sorted()
+                createBodiesOf(posts, user) shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }.sorted()
 
                 val byConnection = recorded.groupBy { it.connectionId }
                 val postConnections = byConnection.filterValues { rs -> rs.any { it.method == "POST" } }

@@ -91,21 +91,17 @@ class PoolHygieneSpec : FunSpec({
         }
     }
 
-    test("a truncated answer: the broken connection is not handed to the next call") {
-        sandboxClient(sandbox).use { c ->
-            c.sessions.get(ids[0]).id shouldBe ids[0]
-            sandbox.faults.on(Route.GET_SESSION).truncatedBody()
-            shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
-            withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
-        }
-    }
-
-    test("a dropped connection: the next calls succeed without a retry") {
-        sandboxClient(sandbox).use { c ->
-            c.sessions.get(ids[0]).id shouldBe ids[0]
-            sandbox.faults.on(Route.GET_SESSION).drop()
-            shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
-            withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+    for ((what, fault) in listOf<Pair<String, (dev.clerkkit.testkit.FaultScript) -> Unit>>(
+        "a truncated answer" to { it.truncatedBody() },
+        "a dropped connection" to { it.drop() },
+    )) {
+        test("$what: the broken connection is not handed to the next call") {
+            sandboxClient(sandbox).use { c ->
+                c.sessions.get(ids[0]).id shouldBe ids[0]
+                fault(sandbox.faults.on(Route.GET_SESSION))
+                shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
+                withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+            }
         }
     }
 })

@@ -37,3 +37,14 @@ suspend fun awaitUntil(timeoutMillis: Long = 10_000, message: () -> String, cond
         throw AssertionError("not reached within $timeoutMillis ms: ${message()}")
     }
 }
+
+/**
+ * The `active_organization_id`s of recorded `create` requests, sorted, after checking each body is exactly the JSON
+ * the client sends for [user] (no field lost, added or garbled on the way).
+ */
+fun createBodiesOf(posts: List<dev.clerkkit.testkit.RecordedRequest>, user: String): List<String> = posts.map { p ->
+    val o = kotlinx.serialization.json.Json.parseToJsonElement(p.body) as kotlinx.serialization.json.JsonObject
+    check(o.keys == setOf("user_id", "active_organization_id")) { "unexpected body ${p.body}" }
+    check((o["user_id"] as kotlinx.serialization.json.JsonPrimitive).content == user) { "wrong user in ${p.body}" }
+    (o["active_organization_id"] as kotlinx.serialization.json.JsonPrimitive).content
+}.sorted()
