@@ -14,6 +14,7 @@ import dev.clerkkit.errors.ServerException
 import io.ktor.client.HttpClient
 import io.ktor.client.network.sockets.ConnectTimeoutException
 import io.ktor.client.plugins.HttpRequestTimeoutException
+import io.ktor.client.plugins.timeout
 import io.ktor.client.request.header
 import io.ktor.client.request.prepareRequest
 import io.ktor.client.request.setBody
@@ -165,6 +166,12 @@ internal class ClerkHttp(
                 options.headers.forEach { (k, v) -> header(k, v) }
                 // CIO sends a request with `Connection: close` on a dedicated new connection (never a pooled one).
                 if (fresh) header(HttpHeaders.Connection, "close")
+                if (options.connectTimeout != null || options.socketTimeout != null) {
+                    timeout {
+                        options.connectTimeout?.let { connectTimeoutMillis = it.toMillis() }
+                        options.socketTimeout?.let { socketTimeoutMillis = it.toMillis() }
+                    }
+                }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response ->
                 if (pooled && closesConnection(response)) pool?.distrust("a response said Connection: close")
@@ -193,12 +200,12 @@ internal class ClerkHttp(
         } catch (e: ConnectTimeoutException) {
             throw ClerkTimeoutException(call.operation, "${call.operation} timed out connecting to ${hostOf()}", false, e)
         } catch (e: SocketTimeoutException) {
-            throw ClerkTimeoutException(call.operation, socketTimedOut(call), true, e)
+            throw ClerkTimeoutException(call.operation, socketTimedOut(call, options), true, e)
         } catch (e: Exception) {
             // CIO reports a socket read/write timeout as a closed channel whose cause is the timeout
             val timedOut = generateSequence<Throwable>(e) { it.cause }.firstOrNull { it is SocketTimeoutException }
             if (timedOut != null) {
-                throw ClerkTimeoutException(call.operation, socketTimedOut(call), true, e)
+                throw ClerkTimeoutException(call.operation, socketTimedOut(call, options), true, e)
             }
             // A refused connection, an unknown host, or a TLS handshake that failed (e.g. an untrusted certificate):
             // no request byte was sent.
@@ -311,8 +318,9 @@ internal class ClerkHttp(
         true, cause,
     )
 
-    private fun socketTimedOut(call: ApiCall) =
-        "${call.operation} timed out: no bytes moved on the connection for socketTimeout (${config.socketTimeout.toMillis()} ms); " +
+    private fun socketTimedOut(call: ApiCall, options: RequestOptions) =
+        "${call.operation} timed out: no bytes moved on the connection for socketTimeout " +
+            "(${(options.socketTimeout ?: config.socketTimeout).toMillis()} ms); " +
             "the request may have reached the server"
 
     private fun hostOf(): String = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)

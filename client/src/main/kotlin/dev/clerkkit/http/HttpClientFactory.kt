@@ -33,8 +33,10 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
         // The request timeout is applied by the pipeline (ClerkHttp) around each attempt, for every engine. Connect and
         // socket timeouts: on the CIO engine's endpoint config (CIO gives every request that carries them through
         // HttpTimeout a dedicated, never reused connection); for an injected engine through HttpTimeout.
-        if (config.engine != null) {
-            install(HttpTimeout) {
+        // Installed on CIO too, without defaults, so that a call may carry its own connect/socket timeout
+        // (RequestOptions); with nothing set it adds no timer.
+        install(HttpTimeout) {
+            if (config.engine != null) {
                 connectTimeoutMillis = config.connectTimeout.toMillis()
                 socketTimeoutMillis = config.socketTimeout.toMillis()
             }

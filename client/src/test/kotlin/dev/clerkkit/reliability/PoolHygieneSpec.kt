@@ -8,6 +8,7 @@ import dev.clerkkit.testkit.Route
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -72,6 +73,18 @@ class PoolHygieneSpec : FunSpec({
                     withTimeout(20_000) { answers.awaitAll() }.forEach { (asked, got) -> got shouldBe asked }
                 }
             }
+        }
+    }
+
+    test("a per-call socket timeout applies to that call only") {
+        sandboxClient(sandbox).use { c -> // client default: 30 s
+            sandbox.faults.on(Route.GET_SESSION).delay(800)
+            val e = shouldThrow<ClerkTimeoutException> {
+                c.sessions.get(ids[0], RequestOptions { maxAttempts(1); socketTimeout(Duration.ofMillis(200)) })
+            }
+            e.message shouldContain "(200 ms)"
+            sandbox.faults.on(Route.GET_SESSION).delay(500)
+            c.sessions.get(ids[1], once).id shouldBe ids[1]
         }
     }
 
