@@ -286,3 +286,29 @@ class OursOkHttp(private val t: Target, private val post: Boolean = false) : Dri
         engine.close()
     }
 }
+
+/**
+ * (f) clerkkit Kotlin on Ktor's Java engine (the JDK's `java.net.http.HttpClient`, which Clerk's official SDK uses too):
+ * the same closed loop as (a). Measured to inform the engine choice for POSTs (it pools every method, JDK TLS).
+ */
+class OursJdk(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin on Java (JDK) engine") {
+    private val engine: HttpClientEngine = io.ktor.client.engine.java.Java.create {
+        t.trustStore?.let { store -> config { sslContext(sslContext(store)) } }
+    }
+    val client = ClerkClient {
+        baseUrl = t.baseUrl
+        secretKey = t.secretKey
+        engine = this@OursJdk.engine
+    }
+
+    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
+        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) {
+            val s = if (post) client.sessions.revoke(t.sessionId) else client.sessions.get(t.sessionId)
+            check(s.id == t.sessionId)
+        }
+
+    override fun close() {
+        client.close()
+        engine.close()
+    }
+}

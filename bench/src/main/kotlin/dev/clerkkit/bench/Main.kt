@@ -91,6 +91,7 @@ object Main {
             // Order matters to table(): [2] is the SDK and [3] the bare CIO ceiling (the ratio columns), [0] vs [4] is CIO vs OkHttp.
             val all: List<(Target) -> Driver> = listOf(
                 { OursKotlin(it) }, { OursJava(it) }, { OfficialSdk(it) }, { BareCio(it) }, { OursOkHttp(it) }, { BareCioDefaultCallers(it) },
+                { OursJdk(it) },
             )
             // -Dbench.drivers=0,5 runs a subset (indices into this list; the tables then skip their ratio columns)
             val only = System.getProperty("bench.drivers")?.split(',')?.map { it.trim().toInt() }?.toSet()
@@ -108,7 +109,7 @@ object Main {
                     }
                     emit("- after $c in flight: load ${Machine.loadAverage()}")
                 }
-                if (drivers.size == all.size) table(proto, cells, drivers.map { it.label })
+                if (drivers.size >= 6) table(proto, cells, drivers.map { it.label })
             } finally {
                 drivers.forEach { runCatching { it.close() } }
             }
@@ -124,7 +125,7 @@ object Main {
         emit("\n## POST /sessions/{id}/revoke over $proto (sandbox in a separate JVM)\n")
         SandboxProcess(https).use { sandbox ->
             val t = sandbox.target
-            val drivers = listOf(OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true))
+            val drivers = listOf(OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true), OursJdk(t, post = true))
             try {
                 for (d in drivers) {
                     val rec = Recorder()
