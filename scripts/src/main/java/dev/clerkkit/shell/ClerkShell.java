@@ -160,7 +160,12 @@ public final class ClerkShell {
             rows.add(new String[] {"exp", WHEN.format(Instant.ofEpochSecond(c.getExpiresAt()))});
             for (Map.Entry<String, JsonElement> e : c.getClaims().entrySet()) {
                 if (!Set.of("sid", "sub", "iss", "iat", "exp").contains(e.getKey())) {
-                    rows.add(new String[] {e.getKey(), text(e.getValue())});
+                    String value = text(e.getValue());
+                    // other time claims (epoch seconds) read like iat and exp
+                    if (Set.of("nbf", "auth_time").contains(e.getKey()) && value.matches("\\d{1,12}")) {
+                        value = WHEN.format(Instant.ofEpochSecond(Long.parseLong(value)));
+                    }
+                    rows.add(new String[] {e.getKey(), value});
                 }
             }
             System.out.print(render(rows));
