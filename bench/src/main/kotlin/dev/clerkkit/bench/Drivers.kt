@@ -265,14 +265,14 @@ fun okHttpEngine(trustStore: KeyStore?): HttpClientEngine = OkHttp.create {
     }
 }
 
-/** (e) clerkkit Kotlin on the OkHttp engine: the same closed loop as (a), only `ClerkConfig.engine` differs. */
-class OursOkHttp(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin on OkHttp engine") {
+/** clerkkit Kotlin on an injected engine: the same closed loop as (a), only `ClerkConfig.engine` differs. */
+open class OursOnEngine(private val t: Target, private val post: Boolean, label: String, makeEngine: () -> HttpClientEngine) : Driver(label) {
     /** Injected, so owned here: the client does not close it. */
-    private val engine = okHttpEngine(t.trustStore)
+    private val engine = makeEngine()
     val client = ClerkClient {
         baseUrl = t.baseUrl
         secretKey = t.secretKey
-        engine = this@OursOkHttp.engine
+        engine = this@OursOnEngine.engine
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
@@ -286,29 +286,16 @@ class OursOkHttp(private val t: Target, private val post: Boolean = false) : Dri
         engine.close()
     }
 }
+
+/** (e) clerkkit Kotlin on the OkHttp engine. */
+class OursOkHttp(t: Target, post: Boolean = false) :
+    OursOnEngine(t, post, "clerkkit Kotlin on OkHttp engine", { okHttpEngine(t.trustStore) })
 
 /**
- * (f) clerkkit Kotlin on Ktor's Java engine (the JDK's `java.net.http.HttpClient`, which Clerk's official SDK uses too):
- * the same closed loop as (a). Measured to inform the engine choice for POSTs (it pools every method, JDK TLS).
+ * (f) clerkkit Kotlin on Ktor's Java engine (the JDK's `java.net.http.HttpClient`, which Clerk's official SDK uses too).
+ * Measured to inform the engine choice for POSTs (it pools every method, JDK TLS).
  */
-class OursJdk(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin on Java (JDK) engine") {
-    private val engine: HttpClientEngine = io.ktor.client.engine.java.Java.create {
-        t.trustStore?.let { store -> config { sslContext(sslContext(store)) } }
-    }
-    val client = ClerkClient {
-        baseUrl = t.baseUrl
-        secretKey = t.secretKey
-        engine = this@OursJdk.engine
-    }
-
-    override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
-        coroutineLoops(Dispatchers.Default, concurrency, rec, stop) {
-            val s = if (post) client.sessions.revoke(t.sessionId) else client.sessions.get(t.sessionId)
-            check(s.id == t.sessionId)
-        }
-
-    override fun close() {
-        client.close()
-        engine.close()
-    }
-}
+class OursJdk(t: Target, post: Boolean = false) : OursOnEngine(
+    t, post, "clerkkit Kotlin on Java (JDK) engine",
+    { io.ktor.client.engine.java.Java.create { t.trustStore?.let { store -> config { sslContext(sslContext(store)) } } } },
+)
