@@ -87,18 +87,7 @@ class ConnectionReuseSpec : FunSpec({
                 val sid = sandbox.addSession(user)
                 sandbox.clearRecordedRequests()
                 sandbox.stats.reset()
-                val gate = Semaphore(64)
-                val ids = withTimeout(120_000) {
-                    coroutineScope {
-                        (0 until 5_000).map { i ->
-                            async {
-                                gate.withPermit {
-                                    if (i % 2 == 0) c.sessions.get(sid).id else c.sessions.create(user, "org_$i").lastActiveOrganizationId
-                                }
-                            }
-                        }.awaitAll()
-                    }
-                }
+                val ids = withTimeout(120_000) { mixedGetsAndCreates(c, sid, user) }
                 ids.filterIndexed { i, _ -> i % 2 == 1 } shouldBe (0 until 5_000).filter { it % 2 == 1 }.map { "org_$it" }
                 sleeper.waits.size shouldBe 0 // no failure was retried either
 

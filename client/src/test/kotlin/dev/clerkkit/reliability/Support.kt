@@ -4,7 +4,10 @@ import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.RetryPolicy
 import dev.clerkkit.testkit.ClerkSandbox
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.sync.withPermit
 import kotlinx.coroutines.withTimeout
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
@@ -48,3 +51,20 @@ fun createBodiesOf(posts: List<dev.clerkkit.testkit.RecordedRequest>, user: Stri
     check((o["user_id"] as kotlinx.serialization.json.JsonPrimitive).content == user) { "wrong user in ${p.body}" }
     (o["active_organization_id"] as kotlinx.serialization.json.JsonPrimitive).content
 }.sorted()
+
+/**
+ * [calls] calls at [inFlight] at a time, alternating `get(sid)` (even indexes) and `create(user, "org_<i>")` (odd):
+ * the session id, resp. the created session's organization id, per index.
+ */
+suspend fun mixedGetsAndCreates(c: ClerkClient, sid: String, user: String, calls: Int = 5_000, inFlight: Int = 64): List<String?> {
+    val gate = kotlinx.coroutines.sync.Semaphore(inFlight)
+    return kotlinx.coroutines.coroutineScope {
+        (0 until calls).map { i ->
+            async {
+                gate.withPermit {
+                    if (i % 2 == 0) c.sessions.get(sid).id else c.sessions.create(user, "org_$i").lastActiveOrganizationId
+                }
+            }
+        }.awaitAll()
+    }
+}
