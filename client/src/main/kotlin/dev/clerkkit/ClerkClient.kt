@@ -2,6 +2,7 @@ package dev.clerkkit
 
 import dev.clerkkit.http.ApiCall
 import dev.clerkkit.http.ClerkHttp
+import dev.clerkkit.http.HttpClients
 import dev.clerkkit.http.createHttpClient
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.JwksFetcher
@@ -9,7 +10,6 @@ import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
-import io.ktor.client.HttpClient
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.asCoroutineDispatcher
@@ -34,8 +34,8 @@ public class ClerkClient(
 ) : AutoCloseable {
     private val executor: ExecutorService = Executors.newFixedThreadPool(THREADS, daemonThreads())
     private val dispatcher: CoroutineDispatcher = executor.asCoroutineDispatcher()
-    private val httpClient: HttpClient = createHttpClient(config, dispatcher)
-    internal val http: ClerkHttp = ClerkHttp(config, httpClient, dispatcher)
+    private val clients = HttpClients({ createHttpClient(config, dispatcher) }, replaceable = config.engine == null)
+    internal val http: ClerkHttp = ClerkHttp(config, clients, dispatcher)
 
     /** The Sessions resource. */
     public val sessions: Sessions = Sessions(http)
@@ -60,7 +60,7 @@ public class ClerkClient(
 
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
-        httpClient.close()
+        clients.close()
         executor.shutdown()
     }
 

@@ -38,8 +38,8 @@ public class ClerkConfig private constructor(builder: Builder) {
 
     /**
      * How long an idle keep-alive connection is kept for reuse (built-in CIO engine). Default 20 s, below the usual
-     * 60 s idle timeouts of load balancers so the client closes first. Also the length (plus 1 s) of the window in
-     * which every call uses a new connection after a pooled one went bad (see docs/retries.md, "Keep-alive hygiene").
+     * 60 s idle timeouts of load balancers so the client closes first. The CIO engine applies [socketTimeout] to idle
+     * pooled connections too, so the time used is at most three quarters of [socketTimeout].
      * See docs/design/connections.md.
      */
     public val keepAliveTime: Duration = builder.keepAliveTime

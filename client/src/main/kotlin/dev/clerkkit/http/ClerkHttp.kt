@@ -11,7 +11,6 @@ import dev.clerkkit.errors.ClerkTransportException
 import dev.clerkkit.errors.ErrorMapper
 import dev.clerkkit.errors.RateLimitException
 import dev.clerkkit.errors.ServerException
-import io.ktor.client.HttpClient
 import io.ktor.client.network.sockets.ConnectTimeoutException
 import io.ktor.client.plugins.HttpRequestTimeoutException
 import io.ktor.client.plugins.timeout
@@ -69,15 +68,13 @@ internal class ApiCall(
  */
 internal class ClerkHttp(
     private val config: ClerkConfig,
-    private val client: HttpClient,
+    /** The Ktor client(s): one for an injected engine; for built-in CIO, replaced when its pool goes bad. */
+    private val clients: HttpClients,
     /** Calls run here, on the same threads as the CIO engine (no dispatcher hop per call). */
     private val dispatcher: CoroutineDispatcher,
 ) {
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
-
-    /** Keep-alive hygiene for the built-in CIO engine (null for an injected engine, which manages its own pool). */
-    private val pool: PoolGuard? = if (config.engine == null) PoolGuard(config.keepAliveTime) else null
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
         withContext(dispatcher) {
@@ -128,17 +125,32 @@ internal class ClerkHttp(
     }
 
     private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
+        val generation = clients.acquire()
+        try {
+            return once(generation, call, options, decode, freshConnection)
+        } finally {
+            generation.release()
+        }
+    }
+
+    private suspend fun <T> once(
+        generation: HttpClients.Generation,
+        call: ApiCall,
+        options: RequestOptions,
+        decode: (String) -> T,
+        freshConnection: Boolean,
+    ): T {
         // A GET that may ride a pooled keep-alive connection (CIO sends POSTs and `Connection: close` requests on
-        // connections of their own). While the pool is distrusted, every call gets a fresh connection.
-        val fresh = freshConnection || pool?.distrusted() == true
-        val pooled = pool != null && !fresh && (call.method == HttpMethod.Get || call.method == HttpMethod.Head)
+        // connections of their own). On a pool that went bad and is not replaced yet, every call gets a fresh connection.
+        val fresh = freshConnection || generation.bad
+        val pooled = clients.guarded && !fresh && (call.method == HttpMethod.Get || call.method == HttpMethod.Head)
         val limit = options.timeout ?: config.requestTimeout
         val started = System.nanoTime()
         try {
             // The request timeout is a coroutine timer around the attempt rather than Ktor's HttpTimeout plugin, which
             // launches a coroutine per call for it (measured: ~5-10% of the per-call cost at low concurrency).
             return try {
-                withTimeout(limit.toMillis()) { exchange(call, options, decode, fresh, pooled) }
+                withTimeout(limit.toMillis()) { exchange(generation, call, options, decode, fresh, pooled) }
             } catch (e: TimeoutCancellationException) {
                 throw requestTimedOut(call, limit, e)
             } catch (e: ClerkException) {
@@ -148,15 +160,24 @@ internal class ClerkHttp(
             }
         } catch (e: ClerkException) {
             // The connection broke, stalled or answered out of step: CIO keeps it in its pipeline, where it would hang
-            // or misroute the next request. (A caller's cancellation is not a reason: CIO drains that answer in order.)
-            if (pooled && (e is ClerkTransportException || e is ClerkResponseException)) pool?.distrust(e.javaClass.simpleName)
+            // or fail the next request. (A caller's cancellation is not a reason: CIO drains that answer in order.)
+            if (pooled && (e is ClerkTransportException || e is ClerkResponseException)) {
+                clients.markBad(generation, e.javaClass.simpleName)
+            }
             throw e
         }
     }
 
-    private suspend fun <T> exchange(call: ApiCall, options: RequestOptions, decode: (String) -> T, fresh: Boolean, pooled: Boolean): T {
+    private suspend fun <T> exchange(
+        generation: HttpClients.Generation,
+        call: ApiCall,
+        options: RequestOptions,
+        decode: (String) -> T,
+        fresh: Boolean,
+        pooled: Boolean,
+    ): T {
         try {
-            return client.prepareRequest {
+            return generation.client.prepareRequest {
                 method = call.method
                 url(buildUrl(call))
                 header(HttpHeaders.Authorization, authorization)
@@ -174,7 +195,7 @@ internal class ClerkHttp(
                 }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response ->
-                if (pooled && closesConnection(response)) pool?.distrust("a response said Connection: close")
+                if (pooled && closesConnection(response)) clients.markBad(generation, "a response said Connection: close")
                 handle(call, response, decode)
             }
         } catch (e: CancellationException) {

@@ -21,7 +21,8 @@ import io.ktor.client.plugins.logging.LogLevel as KtorLogLevel
  * Why CIO is configured like this (docs/design/connections.md has the measurements):
  * - `pipelining = true` + `pipelineMaxSize = 1` is CIO's only keep-alive path (Ktor 3.6.1+): connections are reused,
  *   one request in flight per connection, so a POST never queues behind another request and retry rules stay simple.
- * - `keepAliveTime` below common 60 s server idle timeouts: the client drops idle connections before the server does.
+ * - `keepAliveTime` below common 60 s server idle timeouts: the client drops idle connections before the server does,
+ *   and below the socket timeout, which CIO also runs on idle pooled connections.
  * - The engine runs on the client's own small dispatcher (the same one calls run on): no hops between
  *   Dispatchers.IO and Dispatchers.Default per call.
  * - No redirects: Clerk does not redirect, and a redirect must never carry the secret key to another host.
@@ -72,7 +73,7 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
             endpoint.apply {
                 pipelineMaxSize = 1
                 maxConnectionsPerRoute = config.maxConnections
-                keepAliveTime = config.keepAliveTime.toMillis()
+                keepAliveTime = keepAliveMillis(config)
                 connectTimeout = config.connectTimeout.toMillis()
                 socketTimeout = config.socketTimeout.toMillis()
                 connectAttempts = 1
@@ -84,6 +85,13 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
         common()
     }
 }
+
+/**
+ * CIO's socket timeout also runs while a pooled connection sits idle: a connection idle for longer than
+ * `socketTimeout` fails the next request handed to it. Idle connections must retire first.
+ */
+internal fun keepAliveMillis(config: ClerkConfig): Long =
+    minOf(config.keepAliveTime.toMillis(), config.socketTimeout.toMillis() * 3 / 4).coerceAtLeast(1)
 
 private fun trustManagerFor(store: java.security.KeyStore): X509TrustManager {
     val factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())

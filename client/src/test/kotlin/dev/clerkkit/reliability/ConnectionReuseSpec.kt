@@ -117,9 +117,9 @@ class ConnectionReuseSpec : FunSpec({
     }
 
     // Idle close and a reset between requests pass since the retry after a transport failure asks CIO for a fresh
-    // connection. The `Connection: close` cases pass since the pipeline stops using pooled connections for a keep-alive
-    // period after such an answer (http/PoolGuard.kt; CIO 3.6.1 would otherwise hand the next GET to the closed
-    // connection, where it hangs until the request timeout). PoolHygieneSpec has the single-attempt variants.
+    // connection. The `Connection: close` cases pass since the pipeline replaces the pool after such an answer
+    // (http/HttpClients.kt; CIO 3.6.1 would otherwise hand the next GET to the closed connection, where it hangs until
+    // the request timeout). PoolHygieneSpec has the single-attempt variants.
     context("the server closes keep-alive connections: the next call still succeeds") {
         val sandbox = closing
         val sid = sandbox.addSession(sandbox.addUser())

@@ -7,6 +7,7 @@ import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.longs.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
@@ -22,8 +23,9 @@ import java.time.Duration
  * A pooled keep-alive connection that saw trouble (a server `Connection: close`, a read timeout, a broken answer) must
  * never carry another call's request: CIO 3.6.1 keeps such connections in its pipeline, where the next request would
  * hang (the connection's reader is gone) or read the answer meant for the failed call (the reader moved on after a
- * read timeout while the server was still working). Over real sockets against the sandbox; each call here uses a
- * single attempt so that nothing is papered over by a retry.
+ * read timeout while the server was still working). The pipeline then replaces the whole pool (http/HttpClients.kt):
+ * later calls pool again at once on new connections, and the old pool's connections are closed. Over real sockets
+ * against the sandbox; each call here uses a single attempt so that nothing is papered over by a retry.
  */
 class PoolHygieneSpec : FunSpec({
     val sandbox = ClerkSandbox.start()
@@ -114,6 +116,49 @@ class PoolHygieneSpec : FunSpec({
                 fault(sandbox.faults.on(Route.GET_SESSION))
                 shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
                 withTimeout(10_000) { for (id in ids) c.sessions.get(id, once).id shouldBe id }
+            }
+        }
+    }
+
+    test("a connection idle for longer than socketTimeout is never handed a request (CIO times out idle sockets too)") {
+        sandboxClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c -> // keepAliveTime: default 20 s
+            c.sessions.get(ids[0], once).id shouldBe ids[0]
+            delay(700)
+            c.sessions.get(ids[1], once).id shouldBe ids[1]
+        }
+    }
+
+    for ((what, fault) in listOf<Pair<String, (dev.clerkkit.testkit.FaultScript) -> Unit>>(
+        "a Connection: close answer" to { it.connectionClose() },
+        "a read timeout" to { it.delay(900) },
+        "a dropped connection" to { it.drop() },
+    )) {
+        test("after $what, calls share connections again at once (a new pool), not one connection per call") {
+            sandboxClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c ->
+                c.sessions.get(ids[0], once).id shouldBe ids[0]
+                fault(sandbox.faults.on(Route.GET_SESSION))
+                runCatching { c.sessions.get(ids[1], once) }
+                val before = sandbox.stats.connectionsAccepted
+                withTimeout(10_000) { repeat(50) { i -> c.sessions.get(ids[i % ids.size], once).id shouldBe ids[i % ids.size] } }
+                (sandbox.stats.connectionsAccepted - before) shouldBeLessThanOrEqual 2L
+            }
+        }
+    }
+
+    test("a replaced pool closes its connections at once, the stalled one included (keep-alive would keep them 20 s)") {
+        sandboxClient(sandbox).use { c -> // default keepAliveTime 20 s, socketTimeout 30 s
+            val stalled = RequestOptions { maxAttempts(1); timeout(Duration.ofMillis(200)) }
+            repeat(3) { round ->
+                coroutineScope { List(8) { i -> async { c.sessions.get(ids[i], once).id shouldBe ids[i] } }.awaitAll() }
+                sandbox.faults.on(Route.GET_SESSION).delay(3_000) // the server holds one pooled connection for 3 s
+                shouldThrow<ClerkTimeoutException> { c.sessions.get(ids[round], stalled) }
+                delay(1_100) // replacements are at most one per second
+            }
+            c.sessions.get(ids[0], once).id shouldBe ids[0]
+            // the current pool holds one connection; every connection of the three replaced pools is closed by the
+            // client (the server sees each close once it has answered)
+            awaitUntil(timeoutMillis = 8_000, message = { "open connections: ${sandbox.stats.openConnections}" }) {
+                sandbox.stats.openConnections <= 1
             }
         }
     }

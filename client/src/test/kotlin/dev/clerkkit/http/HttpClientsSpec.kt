@@ -1,0 +1,144 @@
+package dev.clerkkit.http
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.collections.shouldHaveSize
+import io.kotest.matchers.ints.shouldBeGreaterThan
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.types.shouldBeSameInstanceAs
+import io.kotest.matchers.types.shouldNotBeSameInstanceAs
+import io.ktor.client.HttpClient
+import io.mockk.every
+import io.mockk.mockk
+import io.mockk.verify
+import java.time.Duration
+import java.util.Collections
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicBoolean
+
+/** Replacing a bad connection pool (a new Ktor client) without disturbing the calls still running on the old one. */
+class HttpClientsSpec : FunSpec({
+    class Fixture(replaceable: Boolean = true) {
+        var now = 0L
+        val created: MutableList<HttpClient> = Collections.synchronizedList(mutableListOf())
+        val clients = HttpClients(
+            create = { mockk<HttpClient>(relaxed = true).also { created += it } },
+            replaceable = replaceable,
+            minInterval = Duration.ofSeconds(1),
+            nanoTime = { now },
+        )
+    }
+
+    test("a bad pool is replaced at once; the old client closes when its last call leaves") {
+        val f = Fixture()
+        val first = f.clients.acquire()
+        val other = f.clients.acquire() // a second call in flight on the same client
+        f.clients.markBad(first, "test")
+        val second = f.clients.acquire()
+        second shouldNotBeSameInstanceAs first
+        second.bad shouldBe false
+        f.created shouldHaveSize 2
+        first.release()
+        verify(exactly = 0) { first.client.close() }
+        other.release()
+        verify(exactly = 1) { first.client.close() }
+        second.release()
+        verify(exactly = 0) { second.client.close() }
+    }
+
+    test("at most one replacement per interval; in between the pool stays marked bad") {
+        val f = Fixture()
+        val first = f.clients.acquire().also { it.release() }
+        f.clients.markBad(first, "one")
+        val second = f.clients.acquire().also { it.release() }
+        f.now += Duration.ofMillis(500).toNanos()
+        f.clients.markBad(second, "two")
+        val still = f.clients.acquire()
+        still shouldBeSameInstanceAs second
+        still.bad shouldBe true // the pipeline gives such calls connections of their own
+        still.release()
+        f.now += Duration.ofMillis(500).toNanos()
+        val third = f.clients.acquire() // due now: the next call replaces the bad pool
+        third shouldNotBeSameInstanceAs second
+        third.bad shouldBe false
+        third.release()
+        f.created shouldHaveSize 3
+        verify(exactly = 1) { second.client.close() }
+    }
+
+    test("trouble reported for a client that was already replaced changes nothing") {
+        val f = Fixture()
+        val first = f.clients.acquire()
+        f.clients.markBad(first, "first")
+        f.now += Duration.ofSeconds(5).toNanos()
+        val second = f.clients.acquire().also { it.release() }
+        f.clients.markBad(first, "a late failure of a call that ran on the old client")
+        f.clients.acquire().also { it.release() } shouldBeSameInstanceAs second
+        second.bad shouldBe false
+        first.release()
+        f.created shouldHaveSize 2
+    }
+
+    test("an injected engine's client is never replaced") {
+        val f = Fixture(replaceable = false)
+        val only = f.clients.acquire()
+        f.clients.markBad(only, "test")
+        only.bad shouldBe false
+        only.release()
+        f.clients.acquire() shouldBeSameInstanceAs only
+        f.created shouldHaveSize 1
+    }
+
+    test("close closes the current client once and stops replacements") {
+        val f = Fixture()
+        val g = f.clients.acquire()
+        f.clients.close()
+        verify(exactly = 1) { g.client.close() }
+        f.clients.markBad(g, "after close")
+        g.release()
+        f.created shouldHaveSize 1
+        f.clients.close()
+        verify(exactly = 1) { g.client.close() }
+    }
+
+    test("concurrent calls and replacements: no client closes while a call holds it, every replaced one closes") {
+        val closed = ConcurrentHashMap<HttpClient, AtomicBoolean>()
+        val seen: MutableSet<HttpClients.Generation> = ConcurrentHashMap.newKeySet()
+        val clients = HttpClients(
+            create = {
+                val flag = AtomicBoolean()
+                mockk<HttpClient>(relaxed = true).also { c ->
+                    every { c.close() } answers { flag.set(true) }
+                    closed[c] = flag
+                }
+            },
+            replaceable = true,
+            minInterval = Duration.ZERO,
+        )
+        val closedWhileInUse = AtomicBoolean()
+        val threads = Executors.newFixedThreadPool(4)
+        val done = CountDownLatch(4)
+        repeat(4) { worker ->
+            threads.execute {
+                repeat(20_000) { i ->
+                    val g = clients.acquire()
+                    seen += g
+                    if (closed.getValue(g.client).get()) closedWhileInUse.set(true)
+                    if ((i + worker) % 97 == 0) clients.markBad(g, "test")
+                    if (closed.getValue(g.client).get()) closedWhileInUse.set(true)
+                    g.release()
+                }
+                done.countDown()
+            }
+        }
+        done.await(60, TimeUnit.SECONDS) shouldBe true
+        threads.shutdown()
+        closedWhileInUse.get() shouldBe false
+        val current = clients.generation
+        seen.size shouldBeGreaterThan 10
+        seen.filter { it !== current }.forEach { closed.getValue(it.client).get() shouldBe true }
+        closed.getValue(current.client).get() shouldBe false
+    }
+})
