@@ -90,6 +90,7 @@ public final class ClerkShell {
             "  verify(token)                    verify a session token locally and show its claims",
             "  client()                         the ClerkJavaClient, for everything else",
             "  sandbox()                        the embedded sandbox (offline mode only)",
+            "  liveTour()                       the demo's read-only tour on CLERK_DEMO_USER_ID (live mode)",
             "  /exit                            leave"));
     }
 
@@ -171,6 +172,44 @@ public final class ClerkShell {
             System.out.print(render(rows));
             return null;
         });
+    }
+
+    /**
+     * The demo's tour against Clerk itself (a secret key is set): read-only, on the user named by the
+     * {@code CLERK_DEMO_USER_ID} environment variable. It lists that user's sessions, mints one short-lived token for
+     * the newest active session and verifies it; it never revokes or creates anything.
+     */
+    public static void liveTour() {
+        String user = System.getenv("CLERK_DEMO_USER_ID");
+        if (user == null || user.isBlank()) {
+            System.out.println();
+            System.out.println("Live mode (CLERK_SECRET_KEY is set): the demo only reads, and needs a user to read.");
+            System.out.println("Run it again with CLERK_DEMO_USER_ID=user_... to list that user's sessions and mint and verify");
+            System.out.println("a token for the newest active one, or start the shell without a script and type help().");
+            return;
+        }
+        step("active(\"" + user + "\")");
+        active(user);
+        step("sessions(\"" + user + "\")");
+        sessions(user);
+        String newest = attempt(() -> client().sessions()
+            .listAll(SessionListParams.builder().userId(user).status(SessionStatus.ACTIVE).build(), 1)
+            .findFirst().map(Session::getId).orElse(null));
+        if (newest == null) {
+            System.out.println("\n(no active session of " + user + " to mint a token for)");
+        } else {
+            step("var jwt = token(\"" + newest + "\")");
+            String jwt = token(newest);
+            if (jwt != null) {
+                step("verify(jwt)");
+                verify(jwt);
+            }
+        }
+        System.out.println("\n(live mode: nothing was revoked or created; revoke(id) and create(userId) are yours to type)");
+    }
+
+    private static void step(String command) {
+        System.out.println("\n> " + command);
     }
 
     /** Formats sessions as the kit's table: id, user, status, last active, expires. */

@@ -21,9 +21,11 @@ class ShellLauncherSpec : FunSpec({
 
     class Run(val exit: Int, val out: String)
 
-    fun shell(vararg args: String, stdin: String? = null, online: Boolean = true): Run {
+    fun shell(vararg args: String, stdin: String? = null, online: Boolean = true, env: Map<String, String> = emptyMap()): Run {
         val pb = ProcessBuilder(listOf("bash", launcher.path) + args).directory(root).redirectErrorStream(true)
         pb.environment()["CLERK_SHELL_CLASSPATH"] = System.getProperty("java.class.path")
+        pb.environment().remove("CLERK_DEMO_USER_ID")
+        pb.environment().putAll(env)
         if (online) {
             pb.environment()["CLERK_SECRET_KEY"] = sandbox.secretKey
             pb.environment()["CLERK_API_URL"] = sandbox.baseUrl
@@ -82,5 +84,29 @@ class ShellLauncherSpec : FunSpec({
         run.out shouldContain "OFFLINE DEMO on the embedded sandbox"
         run.out shouldContain "sess_demo_alice_laptop"
         run.out shouldContain "verify(token)"
+    }
+
+    test("the README's demo against a live Clerk (a secret key set) only reads: it lists, mints and verifies") {
+        val liveUser = sandbox.addUser("user_shell_live")
+        val older = sandbox.addSession(liveUser, id = "sess_shell_live_older")
+        val newest = sandbox.addSession(liveUser, id = "sess_shell_live_newest")
+        val before = sandbox.requests.size
+        val guidance = shell("scripts/demo.jsh")
+        guidance.exit shouldBe 0
+        guidance.out shouldContain "CLERK_DEMO_USER_ID=user_..."
+        sandbox.requests.size shouldBe before // without a user it asks for one and calls nothing
+
+        val run = shell("scripts/demo.jsh", env = mapOf("CLERK_DEMO_USER_ID" to liveUser))
+        run.exit shouldBe 0
+        run.out shouldContain "> active(\"$liveUser\")"
+        run.out shouldContain Regex("""$older\s+$liveUser\s+active""")
+        run.out shouldContain "> var jwt = token(\"$newest\")"
+        run.out shouldContain Regex("""sid\s+$newest""")
+        run.out shouldContain "nothing was revoked or created"
+        run.out shouldNotContain "error:"
+        run.out shouldNotContain "sess_demo_" // none of the offline tour's ids
+        val made = sandbox.requests.drop(before)
+        made.filter { it.method == "POST" }.map { it.rawPath } shouldBe listOf("/v1/sessions/$newest/tokens")
+        for (id in listOf(older, newest)) sandbox.session(id)!!["status"]!!.jsonPrimitive.content shouldBe "active"
     }
 })
