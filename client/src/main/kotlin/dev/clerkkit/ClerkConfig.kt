@@ -144,7 +144,8 @@ public class ClerkConfig private constructor(builder: Builder) {
         public fun requestTimeout(value: Duration): Builder = apply { requestTimeout = value }
         /** Sets [retryPolicy]. */
         public fun retryPolicy(value: RetryPolicy): Builder = apply { retryPolicy = value }
-        /** Configures the retry policy in place (Kotlin DSL). */
+        /** Configures the retry policy in place (Kotlin DSL; Java uses [retryPolicy]). */
+        @JvmSynthetic
         public fun retry(block: RetryPolicy.Builder.() -> Unit): Builder =
             apply { retryPolicy = retryPolicy.toBuilder().apply(block).build() }
         /** Sets [keepAliveTime]. */

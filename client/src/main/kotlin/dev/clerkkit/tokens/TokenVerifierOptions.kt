@@ -230,6 +230,7 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
  *
  * @throws IllegalArgumentException as [TokenVerifierOptions.Builder.build].
  */
+@JvmSynthetic
 public fun TokenVerifierOptions(block: TokenVerifierOptions.Builder.() -> Unit): TokenVerifierOptions =
     TokenVerifierOptions.Builder().apply(block).build()
 
