@@ -11,9 +11,8 @@ import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
 import io.ktor.http.HttpMethod
-import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.asCoroutineDispatcher
-import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.ThreadFactory
 import java.util.concurrent.atomic.AtomicInteger
@@ -32,10 +31,27 @@ public class ClerkClient(
     /** The configuration this client was built with. */
     public val config: ClerkConfig,
 ) : AutoCloseable {
-    private val executor: ExecutorService = Executors.newFixedThreadPool(THREADS, daemonThreads())
-    private val dispatcher: CoroutineDispatcher = executor.asCoroutineDispatcher()
-    private val clients = HttpClients({ createHttpClient(config, dispatcher) }, replaceable = config.engine == null)
-    internal val http: ClerkHttp = ClerkHttp(config, clients, dispatcher)
+    private val clients = HttpClients(
+        ::newGeneration,
+        replaceable = config.engine == null,
+        maxInterval = config.keepAliveTime.plusSeconds(1),
+    )
+    internal val http: ClerkHttp = ClerkHttp(config, clients)
+
+    /**
+     * A Ktor client on threads of its own (the engine and the calls share them: no hop per call). A replaced one
+     * (http/HttpClients.kt) gives its threads back once its engine has finished the calls it still had.
+     */
+    private fun newGeneration(number: Int): HttpClients.Generation {
+        val executor = Executors.newFixedThreadPool(THREADS, daemonThreads(number))
+        val dispatcher = executor.asCoroutineDispatcher()
+        val client = createHttpClient(config, dispatcher)
+        return HttpClients.Generation(client, dispatcher, number) { now ->
+            val engineJob = client.engine.coroutineContext[Job]
+            if (now || config.engine != null || engineJob == null) executor.shutdown()
+            else engineJob.invokeOnCompletion { executor.shutdown() }
+        }
+    }
 
     /** The Sessions resource. */
     public val sessions: Sessions = Sessions(http)
@@ -61,7 +77,6 @@ public class ClerkClient(
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
         clients.close()
-        executor.shutdown()
     }
 
     override fun toString(): String = "ClerkClient(baseUrl=${config.baseUrl}, apiVersion=${config.apiVersion})"
@@ -86,9 +101,10 @@ public class ClerkClient(
         public fun fromEnv(configure: ClerkConfig.Builder.() -> Unit = {}): ClerkClient =
             ClerkClient(ClerkConfig.fromEnv().apply(configure).build())
 
-        private fun daemonThreads(): ThreadFactory {
+        private fun daemonThreads(generation: Int): ThreadFactory {
             val n = AtomicInteger()
-            return ThreadFactory { r -> Thread(r, "clerkkit-${n.incrementAndGet()}").apply { isDaemon = true } }
+            val prefix = if (generation == 1) "clerkkit-" else "clerkkit-g$generation-"
+            return ThreadFactory { r -> Thread(r, prefix + n.incrementAndGet()).apply { isDaemon = true } }
         }
     }
 }

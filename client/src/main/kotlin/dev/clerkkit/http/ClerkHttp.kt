@@ -70,16 +70,12 @@ internal class ClerkHttp(
     private val config: ClerkConfig,
     /** The Ktor client(s): one for an injected engine; for built-in CIO, replaced when its pool goes bad. */
     private val clients: HttpClients,
-    /** Calls run here, on the same threads as the CIO engine (no dispatcher hop per call). */
-    private val dispatcher: CoroutineDispatcher,
 ) {
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
-        withContext(dispatcher) {
-            retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
-        }
+        retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
 
     /**
      * The retry loop. After a transport failure the next attempt asks for a fresh connection: the failure may have
@@ -127,7 +123,8 @@ internal class ClerkHttp(
     private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
         val generation = clients.acquire()
         try {
-            return once(generation, call, options, decode, freshConnection)
+            // each attempt runs on the threads of the client it uses (its engine's own: no further hop inside Ktor)
+            return withContext(generation.dispatcher) { once(generation, call, options, decode, freshConnection) }
         } finally {
             generation.release()
         }

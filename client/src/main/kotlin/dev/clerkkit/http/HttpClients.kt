@@ -1,6 +1,7 @@
 package dev.clerkkit.http
 
 import io.ktor.client.HttpClient
+import kotlinx.coroutines.CoroutineDispatcher
 import org.slf4j.LoggerFactory
 import java.time.Duration
 import java.util.concurrent.atomic.AtomicBoolean
@@ -22,38 +23,57 @@ import java.util.concurrent.atomic.AtomicInteger
  * calls still running on it have ended. Closing it closes its connections, the bad one included. Calls in flight on
  * the old client are not disturbed.
  *
- * Replacements happen at most once per [minInterval]. Between them, a call that finds the current pool marked bad gets
- * a connection of its own (`Connection: close`), so a server that closes every connection costs at most one new
- * client per [minInterval], not one per call.
+ * Replacements happen at most once per [minInterval]; while new pools keep going bad soon after a replacement, that
+ * interval doubles up to [maxInterval], and it drops back after a quiet period. Between replacements, a call that finds
+ * the current pool marked bad gets a connection of its own (`Connection: close`), so a server that closes connections
+ * all the time costs a connection per call (CIO's behaviour without keep-alive), not a new client per call.
  *
  * With an injected engine ([replaceable] false) there is one client for the whole life of the `ClerkClient`: the
  * engine's pool is not ours to replace.
  */
 internal class HttpClients(
-    private val create: () -> HttpClient,
+    /** A new generation (client, its threads) numbered as given. */
+    private val create: (number: Int) -> Generation,
     private val replaceable: Boolean,
     minInterval: Duration = Duration.ofSeconds(1),
+    /** Where the backoff between replacements stops growing (keep-alive time + 1 s in the client). */
+    maxInterval: Duration = Duration.ofSeconds(21),
     private val nanoTime: () -> Long = System::nanoTime,
 ) : AutoCloseable {
     private val minIntervalNanos = minInterval.toNanos()
+    private val maxIntervalNanos = maxOf(maxInterval.toNanos(), minIntervalNanos)
+
+    /** The current least time between replacements: doubles while new pools keep going bad soon, back to the minimum after quiet. */
+    @Volatile
+    private var intervalNanos: Long = minIntervalNanos
     private val lock = Any()
 
     @Volatile
-    private var current: Generation = Generation(create(), 1)
+    private var current: Generation = create(1)
 
     @Volatile
     private var closed = false
 
     // nanoTime values may be negative: compare differences only
     @Volatile
-    private var lastReplaced: Long = nanoTime() - minIntervalNanos
+    private var lastReplaced: Long = nanoTime() - 4 * maxIntervalNanos - 1
 
     /** Replacements logged since the last INFO line; later ones within a minute go to DEBUG. */
     @Volatile
     private var lastInfo: Long = nanoTime() - INFO_EVERY_NANOS
 
-    /** One Ktor client and its connection pool. A call holds it between [acquire] and [Generation.release]. */
-    internal class Generation(val client: HttpClient, val number: Int) {
+    /**
+     * One Ktor client, its connection pool and the threads its engine runs on. A call holds it between [acquire] and
+     * [Generation.release]. Each generation has threads of its own: CIO's selector parks one of its engine's threads in
+     * `select()` while it waits for I/O, so an old pool draining next to a new one must not take the new one's threads.
+     * [onClose] releases the threads (`now` = at once, otherwise once the engine has finished).
+     */
+    internal class Generation(
+        val client: HttpClient,
+        val dispatcher: CoroutineDispatcher,
+        val number: Int,
+        private val onClose: (now: Boolean) -> Unit = {},
+    ) {
         private val users = AtomicInteger()
         private val closedOnce = AtomicBoolean()
 
@@ -87,8 +107,11 @@ internal class HttpClients(
             if (users.get() == 0) closeClient()
         }
 
-        internal fun closeClient() {
-            if (closedOnce.compareAndSet(false, true)) client.close()
+        internal fun closeClient(now: Boolean = false) {
+            if (closedOnce.compareAndSet(false, true)) {
+                client.close()
+                onClose(now)
+            }
         }
     }
 
@@ -113,10 +136,15 @@ internal class HttpClients(
     }
 
     private fun replaceIfDue(generation: Generation, reason: String?) {
-        if (generation !== current || closed || nanoTime() - lastReplaced < minIntervalNanos) return
+        if (generation !== current || closed || nanoTime() - lastReplaced < intervalNanos) return
         synchronized(lock) {
-            if (generation !== current || closed || nanoTime() - lastReplaced < minIntervalNanos) return
-            current = Generation(create(), generation.number + 1)
+            val since = nanoTime() - lastReplaced
+            if (generation !== current || closed || since < intervalNanos) return
+            // A pool that went bad soon after the last replacement (a server or proxy that keeps closing connections):
+            // replace less often, so that most calls take connections of their own instead of a fresh pool whose
+            // first close CIO may answer by losing a request. Quiet for a while: back to the minimum.
+            intervalNanos = if (since < 4 * intervalNanos) minOf(2 * intervalNanos, maxIntervalNanos) else minIntervalNanos
+            current = create(generation.number + 1)
             lastReplaced = nanoTime()
         }
         generation.retire()
@@ -134,10 +162,10 @@ internal class HttpClients(
         }
     }
 
-    /** Closes the current client (calls in flight on it finish first, as Ktor closes gracefully). Idempotent. */
+    /** Closes the current client and its threads at once (calls in flight on it fail). Idempotent. */
     override fun close() {
         synchronized(lock) { closed = true }
-        current.closeClient()
+        current.closeClient(now = true)
     }
 
     internal val generation: Generation get() = current

@@ -10,6 +10,7 @@ import io.ktor.client.HttpClient
 import io.mockk.every
 import io.mockk.mockk
 import io.mockk.verify
+import kotlinx.coroutines.Dispatchers
 import java.time.Duration
 import java.util.Collections
 import java.util.concurrent.ConcurrentHashMap
@@ -24,7 +25,7 @@ class HttpClientsSpec : FunSpec({
         var now = 0L
         val created: MutableList<HttpClient> = Collections.synchronizedList(mutableListOf())
         val clients = HttpClients(
-            create = { mockk<HttpClient>(relaxed = true).also { created += it } },
+            create = { n -> HttpClients.Generation(mockk<HttpClient>(relaxed = true).also { created += it }, Dispatchers.Unconfined, n) },
             replaceable = replaceable,
             minInterval = Duration.ofSeconds(1),
             nanoTime = { now },
@@ -107,12 +108,12 @@ class HttpClientsSpec : FunSpec({
         val closed = ConcurrentHashMap<HttpClient, AtomicBoolean>()
         val seen: MutableSet<HttpClients.Generation> = ConcurrentHashMap.newKeySet()
         val clients = HttpClients(
-            create = {
+            create = { n ->
                 val flag = AtomicBoolean()
-                mockk<HttpClient>(relaxed = true).also { c ->
-                    every { c.close() } answers { flag.set(true) }
-                    closed[c] = flag
-                }
+                val c = mockk<HttpClient>(relaxed = true)
+                every { c.close() } answers { flag.set(true) }
+                closed[c] = flag
+                HttpClients.Generation(c, Dispatchers.Unconfined, n)
             },
             replaceable = true,
             minInterval = Duration.ZERO,
@@ -140,5 +141,39 @@ class HttpClientsSpec : FunSpec({
         seen.size shouldBeGreaterThan 10
         seen.filter { it !== current }.forEach { closed.getValue(it.client).get() shouldBe true }
         closed.getValue(current.client).get() shouldBe false
+    }
+
+    test("while new pools keep going bad, replacements back off (1, 2, 4 s ... up to the maximum); after quiet, 1 s again") {
+        var now = 0L
+        val clients = HttpClients(
+            create = { n -> HttpClients.Generation(mockk<HttpClient>(relaxed = true), Dispatchers.Unconfined, n) },
+            replaceable = true,
+            minInterval = Duration.ofSeconds(1),
+            maxInterval = Duration.ofSeconds(5),
+            nanoTime = { now },
+        )
+        val replacedAt = mutableListOf<Long>()
+        var last = clients.generation
+        repeat(100) { // trouble every 100 ms for 10 s
+            now += Duration.ofMillis(100).toNanos()
+            val g = clients.acquire()
+            if (g !== last) { replacedAt += now / 1_000_000; last = g }
+            clients.markBad(g, "again")
+            if (clients.generation !== last) { replacedAt += now / 1_000_000; last = clients.generation }
+            g.release()
+        }
+        replacedAt shouldBe listOf(100L, 1100L, 3100L, 7100L)
+        now += Duration.ofSeconds(60).toNanos()
+        val bad = clients.generation
+        bad.bad shouldBe true // the last one went bad too and was not due
+        val quiet = clients.acquire().also { it.release() } // due now: replaced, and the interval is back to 1 s
+        quiet.number shouldBe bad.number + 1
+        now += Duration.ofMillis(1_000).toNanos()
+        clients.markBad(quiet, "1 s later")
+        val second = clients.generation
+        second.number shouldBe quiet.number + 1 // due after 1 s; soon, so the interval doubles to 2 s
+        now += Duration.ofMillis(1_500).toNanos()
+        clients.markBad(second, "1.5 s later")
+        clients.generation shouldBeSameInstanceAs second
     }
 })

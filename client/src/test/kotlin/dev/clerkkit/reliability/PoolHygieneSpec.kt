@@ -148,17 +148,37 @@ class PoolHygieneSpec : FunSpec({
     test("a replaced pool closes its connections at once, the stalled one included (keep-alive would keep them 20 s)") {
         sandboxClient(sandbox).use { c -> // default keepAliveTime 20 s, socketTimeout 30 s
             val stalled = RequestOptions { maxAttempts(1); timeout(Duration.ofMillis(200)) }
-            repeat(3) { round ->
+            repeat(2) { round ->
                 coroutineScope { List(8) { i -> async { c.sessions.get(ids[i], once).id shouldBe ids[i] } }.awaitAll() }
                 sandbox.faults.on(Route.GET_SESSION).delay(3_000) // the server holds one pooled connection for 3 s
                 shouldThrow<ClerkTimeoutException> { c.sessions.get(ids[round], stalled) }
-                delay(1_100) // replacements are at most one per second
+                delay(4_100) // replacements back off while pools keep going bad soon; after 4 s quiet the next is at once
             }
             c.sessions.get(ids[0], once).id shouldBe ids[0]
-            // the current pool holds one connection; every connection of the three replaced pools is closed by the
+            // the current pool holds one connection; every connection of the two replaced pools is closed by the
             // client (the server sees each close once it has answered)
             awaitUntil(timeoutMillis = 8_000, message = { "open connections: ${sandbox.stats.openConnections}" }) {
                 sandbox.stats.openConnections <= 1
+            }
+        }
+    }
+
+    test("3,000 GETs at 64 in flight while the server closes a connection every 50 ms: every answer right, none fails") {
+        val sleeper = RecordingSleeper()
+        sandboxClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
+            coroutineScope {
+                val closer = launch {
+                    while (true) {
+                        delay(50)
+                        sandbox.faults.on(Route.GET_SESSION).connectionClose()
+                    }
+                }
+                val gate = kotlinx.coroutines.sync.Semaphore(64)
+                val answers = List(3_000) { i ->
+                    async { gate.acquire(); try { ids[i % ids.size] to c.sessions.get(ids[i % ids.size]).id } finally { gate.release() } }
+                }
+                withTimeout(120_000) { answers.awaitAll() }.forEach { (asked, got) -> got shouldBe asked }
+                closer.cancel()
             }
         }
     }
