@@ -160,6 +160,10 @@ class PoolHygieneSpec : FunSpec({
             awaitUntil(timeoutMillis = 8_000, message = { "open connections: ${sandbox.stats.openConnections}" }) {
                 sandbox.stats.openConnections <= 1
             }
+            // and the replaced pools' threads are gone (generation 1 is "clerkkit-N", later ones "clerkkit-gN-M")
+            awaitUntil(message = { "threads of replaced pools still alive" }) {
+                Thread.getAllStackTraces().keys.none { it.name.startsWith("clerkkit-g2-") }
+            }
         }
     }
 
