@@ -28,7 +28,7 @@ object Main {
     private val firstWarmMs = System.getProperty("bench.firstWarmMs")?.toLong() ?: if (quick) 1500L else 12_000L
     private val cellWarmMs = System.getProperty("bench.cellWarmMs")?.toLong() ?: if (quick) 300L else 1_500L
     private val cellMeasureMs = System.getProperty("bench.cellMeasureMs")?.toLong() ?: if (quick) 700L else 4_000L
-    private val concurrencies = listOf(1, 16, 64, 256)
+    private val concurrencies = System.getProperty("bench.inFlight")?.split(",")?.map { it.trim().toInt() } ?: listOf(1, 16, 64, 256)
 
     @JvmStatic
     fun main(args: Array<String>) {
