@@ -18,8 +18,10 @@ import java.util.concurrent.ThreadFactory
 import java.util.concurrent.atomic.AtomicInteger
 
 /**
- * Entry point of clerkkit: owns one Ktor `HttpClient` (CIO engine unless [ClerkConfig.engine] is given) and its
- * connection pool. Create one per application and share it; [close] releases connections and threads.
+ * Entry point of clerkkit: owns a Ktor `HttpClient` (CIO engine unless [ClerkConfig.engine] is given), its connection
+ * pool and a few threads (the machine's cores, 2 to 8). When a pooled CIO connection goes bad, that client is replaced
+ * by a fresh one and the old one closes once its calls have ended (docs/retries.md, "Keep-alive hygiene"). Create one
+ * per application and share it; [close] releases connections and threads.
  *
  * ```kotlin
  * ClerkClient { secretKey = System.getenv("CLERK_SECRET_KEY") }.use { clerk ->
