@@ -192,7 +192,7 @@ internal class ClerkHttp(
                 }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response ->
-                if (pooled && closesConnection(response)) clients.markBad(generation, "a response said Connection: close")
+                if (pooled && closesConnection(response)) clients.markBad(generation, "a response said Connection: close", announcedClose = true)
                 handle(call, response, decode)
             }
         } catch (e: CancellationException) {

@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger
  * calls still running on it have ended. Closing it closes its connections, the bad one included. Calls in flight on
  * the old client are not disturbed.
  *
- * Replacements happen at most once per [minInterval]; while new pools keep going bad soon after a replacement, that
- * interval doubles up to [maxInterval], and it drops back after a quiet period. Between replacements, a call that finds
+ * After a server's announced `Connection: close` (ordinary: e.g. nginx closes a connection after 1,000 requests) the
+ * pool is replaced at most every 100 ms. After trouble (a timeout, a broken answer) replacements happen at most once
+ * per [minInterval]; while new pools keep running into trouble soon after a replacement, that interval doubles up to
+ * [maxInterval], and it drops back after a quiet period. Between replacements, a call that finds
  * the current pool marked bad gets a connection of its own (`Connection: close`), so a server that closes connections
  * all the time costs a connection per call (CIO's behaviour without keep-alive), not a new client per call.
  *
@@ -86,6 +88,10 @@ internal class HttpClients(
         @Volatile
         var bad: Boolean = false
 
+        /** The trouble was more than a server's announced `Connection: close` (a timeout, a broken answer). */
+        @Volatile
+        internal var troubled: Boolean = false
+
         internal val isClosed: Boolean get() = closedOnce.get()
 
         internal fun enter(): Boolean {
@@ -129,21 +135,24 @@ internal class HttpClients(
     }
 
     /** A pooled call on [generation] saw trouble ([reason]): replace its pool (now, or when [minIntervalNanos] allows). */
-    fun markBad(generation: Generation, reason: String) {
+    fun markBad(generation: Generation, reason: String, announcedClose: Boolean = false) {
         if (!replaceable) return
+        if (!announcedClose) generation.troubled = true
         generation.bad = true
         replaceIfDue(generation, reason)
     }
 
     private fun replaceIfDue(generation: Generation, reason: String?) {
-        if (generation !== current || closed || nanoTime() - lastReplaced < intervalNanos) return
+        if (generation !== current || closed || nanoTime() - lastReplaced < required(generation)) return
         synchronized(lock) {
             val since = nanoTime() - lastReplaced
-            if (generation !== current || closed || since < intervalNanos) return
-            // A pool that went bad soon after the last replacement (a server or proxy that keeps closing connections):
-            // replace less often, so that most calls take connections of their own instead of a fresh pool whose
-            // first close CIO may answer by losing a request. Quiet for a while: back to the minimum.
-            intervalNanos = if (since < 4 * intervalNanos) minOf(2 * intervalNanos, maxIntervalNanos) else minIntervalNanos
+            if (generation !== current || closed || since < required(generation)) return
+            // Trouble soon after the last replacement (a stalling or breaking server): replace less often, so that most
+            // calls take connections of their own instead of a fresh pool each time. Quiet for a while: back to the
+            // minimum. A server's announced close (e.g. nginx's keepalive_requests) is ordinary: no backoff.
+            if (generation.troubled) {
+                intervalNanos = if (since < 4 * intervalNanos) minOf(2 * intervalNanos, maxIntervalNanos) else minIntervalNanos
+            }
             current = create(generation.number + 1)
             lastReplaced = nanoTime()
         }
@@ -162,6 +171,9 @@ internal class HttpClients(
         }
     }
 
+    private fun required(generation: Generation): Long =
+        if (generation.troubled) intervalNanos else minOf(CLOSE_INTERVAL_NANOS, minIntervalNanos)
+
     /** Closes the current client and its threads at once (calls in flight on it fail). Idempotent. */
     override fun close() {
         synchronized(lock) { closed = true }
@@ -172,6 +184,9 @@ internal class HttpClients(
 
     private companion object {
         val INFO_EVERY_NANOS: Long = Duration.ofMinutes(1).toNanos()
+
+        /** Least time between replacements after announced closes only (a new pool then costs a connection or a few). */
+        val CLOSE_INTERVAL_NANOS: Long = Duration.ofMillis(100).toNanos()
         val LOG = LoggerFactory.getLogger(HttpClients::class.java)
     }
 }

@@ -176,4 +176,21 @@ class HttpClientsSpec : FunSpec({
         clients.markBad(second, "1.5 s later")
         clients.generation shouldBeSameInstanceAs second
     }
+
+    test("announced closes (Connection: close) replace the pool every 100 ms at most, without backoff") {
+        val f = Fixture()
+        val first = f.clients.generation
+        repeat(20) { // a close every 150 ms for 3 s: each one replaces the pool
+            f.now += Duration.ofMillis(150).toNanos()
+            val g = f.clients.acquire().also { it.release() }
+            f.clients.markBad(g, "Connection: close", announcedClose = true)
+        }
+        f.clients.generation.number shouldBe first.number + 20
+        repeat(10) { // a close every 50 ms: every other one
+            f.now += Duration.ofMillis(50).toNanos()
+            val g = f.clients.acquire().also { it.release() }
+            f.clients.markBad(g, "Connection: close", announcedClose = true)
+        }
+        f.clients.generation.number shouldBe first.number + 25
+    }
 })

@@ -186,4 +186,24 @@ class PoolHygieneSpec : FunSpec({
             }
         }
     }
+
+    for (inFlight in listOf(1, 8)) {
+        test("a server that closes each connection after 100 requests (nginx keepalive_requests), $inFlight in flight: about a connection per 100 calls") {
+            sandbox.faults.maxRequestsPerConnection = 100
+            val sleeper = RecordingSleeper()
+            sandboxClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
+                val before = sandbox.stats.connectionsAccepted
+                coroutineScope {
+                    val gate = kotlinx.coroutines.sync.Semaphore(inFlight)
+                    val answers = List(3_000) { i ->
+                        async { gate.acquire(); try { ids[i % ids.size] to c.sessions.get(ids[i % ids.size], once).id } finally { gate.release() } }
+                    }
+                    withTimeout(60_000) { answers.awaitAll() }.forEach { (asked, got) -> got shouldBe asked }
+                }
+                // 30 connections would be ideal; a connection per call (no keep-alive after the first close) would be 3,000
+                (sandbox.stats.connectionsAccepted - before) shouldBeLessThanOrEqual 60L
+                sleeper.waits shouldBe emptyList()
+            }
+        }
+    }
 })

@@ -286,7 +286,12 @@ public class ClerkSandbox private constructor(
             }
         }
         stats.requestReceived(raw.connectionId, route)
-        val after = if (faults.alwaysCloseConnections) After.CLOSE else After.KEEP
+        val limit = faults.maxRequestsPerConnection
+        val after = if (faults.alwaysCloseConnections || (limit != null && stats.requestsOn(raw.connectionId) >= limit)) {
+            After.CLOSE
+        } else {
+            After.KEEP
+        }
         return when (val fault = faults.next(route, raw.method, raw.rawPath)) {
             null -> normal(raw, route, params, after)
             is Fault.Status -> {

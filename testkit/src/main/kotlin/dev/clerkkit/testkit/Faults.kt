@@ -188,6 +188,13 @@ public class Faults internal constructor() {
     @Volatile
     public var alwaysCloseConnections: Boolean = false
 
+    /**
+     * Like nginx's `keepalive_requests`: the answer to the N-th request on a connection carries `Connection: close`
+     * and the connection is closed after it. `null` (default): no limit.
+     */
+    @Volatile
+    public var maxRequestsPerConnection: Int? = null
+
     /** A new script for requests matched to [route]. */
     public fun on(route: Route): FaultScript = FaultScript(route, null, null).also { scripts.add(it) }
 
@@ -206,6 +213,7 @@ public class Faults internal constructor() {
         scripts.clear()
         idleTimeoutMillis = null
         alwaysCloseConnections = false
+        maxRequestsPerConnection = null
     }
 
     internal fun next(route: Route, method: String, rawPath: String): Fault? {

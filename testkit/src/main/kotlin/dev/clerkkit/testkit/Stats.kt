@@ -75,6 +75,9 @@ public class SandboxStats internal constructor() {
         open.decrementAndGet()
     }
 
+    /** Requests received so far on connection [id]. */
+    internal fun requestsOn(id: Long): Int = perConnection[id]?.get() ?: 0
+
     internal fun requestReceived(connectionId: Long, route: Route) {
         total.incrementAndGet()
         perRoute.computeIfAbsent(route) { AtomicLong() }.incrementAndGet()

@@ -151,6 +151,15 @@ class FaultsSpec : FunSpec({
         }
     }
 
+    test("maxRequestsPerConnection closes a connection with its N-th answer, like nginx keepalive_requests") {
+        sandbox.faults.maxRequestsPerConnection = 3
+        RawConn(sandbox).use { c ->
+            repeat(2) { c.exchange("GET", "/sessions/$sid")!!.header("Connection") shouldBe null }
+            c.exchange("GET", "/sessions/$sid")!!.header("Connection") shouldBe "close"
+            c.closedByServer() shouldBe true
+        }
+    }
+
     test("reset between requests: full response, then RST") {
         sandbox.faults.on(Route.GET_SESSION).resetAfterResponse()
         RawConn(sandbox).use { c ->
