@@ -60,7 +60,7 @@ internal class HttpClients(
     @Volatile
     private var lastReplaced: Long = nanoTime() - 4 * maxIntervalNanos - 1
 
-    /** Replacements logged since the last INFO line; later ones within a minute go to DEBUG. */
+    /** When a replacement was last logged at INFO; later ones within a minute go to DEBUG. */
     @Volatile
     private var lastInfo: Long = nanoTime() - INFO_EVERY_NANOS
 
@@ -91,8 +91,6 @@ internal class HttpClients(
         /** The trouble was more than a server's announced `Connection: close` (a timeout, a broken answer). */
         @Volatile
         internal var troubled: Boolean = false
-
-        internal val isClosed: Boolean get() = closedOnce.get()
 
         internal fun enter(): Boolean {
             users.incrementAndGet()
@@ -134,7 +132,10 @@ internal class HttpClients(
         }
     }
 
-    /** A pooled call on [generation] saw trouble ([reason]): replace its pool (now, or when [minIntervalNanos] allows). */
+    /**
+     * A pooled call on [generation] saw trouble ([reason]), or only a server's [announcedClose]: replace its pool now,
+     * or once the rate limit allows (until then calls on it use connections of their own).
+     */
     fun markBad(generation: Generation, reason: String, announcedClose: Boolean = false) {
         if (!replaceable) return
         if (!announcedClose) generation.troubled = true
