@@ -238,27 +238,22 @@ class OkHttpEngineSpec : FunSpec({
             }
         }
 
-        test("control: Ktor's default OkHttp config (retryOnConnectionFailure(true)) replays the POST: a duplicate create") {
-            val engine = OkHttp.create()
-            try {
-                sandboxClient(sandbox) { this.engine = engine }.use { c ->
-                    postAfterReset(c).isSuccess shouldBe true
-                    sandbox.requests.count { it.route == Route.CREATE_SESSION } shouldBe 2
+        for ((what, make) in listOf<Pair<String, () -> io.ktor.client.engine.HttpClientEngine>>(
+            "Ktor's default OkHttp config (retryOnConnectionFailure(true)) replays the POST: a duplicate create" to
+                { OkHttp.create() },
+            "retryOnConnectionFailure(false) on a preconfigured OkHttpClient is overridden by Ktor: the POST is replayed" to
+                { OkHttp.create { preconfigured = OkHttpClient.Builder().retryOnConnectionFailure(false).build() } },
+        )) {
+            test("control: $what") {
+                val engine = make()
+                try {
+                    sandboxClient(sandbox) { this.engine = engine }.use { c ->
+                        postAfterReset(c).isSuccess shouldBe true
+                        sandbox.requests.count { it.route == Route.CREATE_SESSION } shouldBe 2
+                    }
+                } finally {
+                    engine.close()
                 }
-            } finally {
-                engine.close()
-            }
-        }
-
-        test("control: retryOnConnectionFailure(false) on a preconfigured OkHttpClient is overridden by Ktor: the POST is replayed") {
-            val engine = OkHttp.create { preconfigured = OkHttpClient.Builder().retryOnConnectionFailure(false).build() }
-            try {
-                sandboxClient(sandbox) { this.engine = engine }.use { c ->
-                    postAfterReset(c).isSuccess shouldBe true
-                    sandbox.requests.count { it.route == Route.CREATE_SESSION } shouldBe 2
-                }
-            } finally {
-                engine.close()
             }
         }
     }
