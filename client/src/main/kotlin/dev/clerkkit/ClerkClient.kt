@@ -2,8 +2,7 @@ package dev.clerkkit
 
 import dev.clerkkit.http.ApiCall
 import dev.clerkkit.http.ClerkHttp
-import dev.clerkkit.http.HttpClients
-import dev.clerkkit.http.createHttpClient
+import dev.clerkkit.http.Transport
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.JwksFetcher
 import dev.clerkkit.tokens.SessionClaims
@@ -11,17 +10,14 @@ import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
 import io.ktor.http.HttpMethod
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.asCoroutineDispatcher
-import java.util.concurrent.Executors
-import java.util.concurrent.ThreadFactory
-import java.util.concurrent.atomic.AtomicInteger
 
 /**
- * Entry point of clerkkit: owns a Ktor `HttpClient` (CIO engine unless [ClerkConfig.engine] is given), its connection
- * pool and a few threads (the machine's cores, 2 to 8). When a pooled CIO connection goes bad, that client is replaced
- * by a fresh one and the old one closes once its calls have ended (docs/retries.md, "Keep-alive hygiene"). Create one
- * per application and share it; [close] releases connections and threads.
+ * Entry point of clerkkit: owns its Ktor clients (by default one on the OkHttp engine for every call, see
+ * [ClerkConfig.builtInEngine]; an injected [ClerkConfig.engine] instead), their connection pools and their threads
+ * (OkHttp: a thread per call in flight, idle ones leave after 60 s; CIO: the machine's cores, 2 to 8). On CIO a pool
+ * with a bad pooled connection is replaced by a fresh one and the old one closes once its calls have ended
+ * (docs/retries.md, "Keep-alive hygiene"). Create one per application and share it; [close] releases connections and
+ * threads.
  *
  * ```kotlin
  * ClerkClient { secretKey = System.getenv("CLERK_SECRET_KEY") }.use { clerk ->
@@ -33,27 +29,8 @@ public class ClerkClient(
     /** The configuration this client was built with. */
     public val config: ClerkConfig,
 ) : AutoCloseable {
-    private val clients = HttpClients(
-        ::newGeneration,
-        replaceable = config.engine == null,
-        maxInterval = config.keepAliveTime.plusSeconds(1),
-    )
-    internal val http: ClerkHttp = ClerkHttp(config, clients)
-
-    /**
-     * A Ktor client on threads of its own (the engine and the calls share them: no hop per call). A replaced one
-     * (http/HttpClients.kt) gives its threads back once its engine has finished the calls it still had.
-     */
-    private fun newGeneration(number: Int): HttpClients.Generation {
-        val executor = Executors.newFixedThreadPool(THREADS, daemonThreads(number))
-        val dispatcher = executor.asCoroutineDispatcher()
-        val client = createHttpClient(config, dispatcher)
-        return HttpClients.Generation(client, dispatcher, number) { now ->
-            val engineJob = client.engine.coroutineContext[Job]
-            if (now || config.engine != null || engineJob == null) executor.shutdown()
-            else engineJob.invokeOnCompletion { executor.shutdown() }
-        }
-    }
+    private val transport = Transport.create(config)
+    internal val http: ClerkHttp = ClerkHttp(config, transport)
 
     /** The Sessions resource. */
     public val sessions: Sessions = Sessions(http)
@@ -78,7 +55,7 @@ public class ClerkClient(
 
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
-        clients.close()
+        transport.close()
     }
 
     override fun toString(): String = "ClerkClient(baseUrl=${config.baseUrl}, apiVersion=${config.apiVersion})"
@@ -86,9 +63,6 @@ public class ClerkClient(
     /** Factories. */
     public companion object {
         private val JWKS_CALL = ApiCall("jwks.get", HttpMethod.Get, listOf("jwks"))
-
-        /** Engine and calls share this many threads (the machine's cores, at least 2, at most 8). */
-        private val THREADS = Runtime.getRuntime().availableProcessors().coerceIn(2, 8)
 
         /** Kotlin DSL: `ClerkClient { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
         public operator fun invoke(configure: ClerkConfig.Builder.() -> Unit): ClerkClient =
@@ -102,11 +76,5 @@ public class ClerkClient(
         @JvmStatic
         public fun fromEnv(configure: ClerkConfig.Builder.() -> Unit = {}): ClerkClient =
             ClerkClient(ClerkConfig.fromEnv().apply(configure).build())
-
-        private fun daemonThreads(generation: Int): ThreadFactory {
-            val n = AtomicInteger()
-            val prefix = if (generation == 1) "clerkkit-" else "clerkkit-g$generation-"
-            return ThreadFactory { r -> Thread(r, prefix + n.incrementAndGet()).apply { isDaemon = true } }
-        }
     }
 }

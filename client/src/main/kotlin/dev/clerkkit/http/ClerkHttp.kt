@@ -3,16 +3,11 @@ package dev.clerkkit.http
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.RetryPolicy
-import dev.clerkkit.errors.ClerkApiException
 import dev.clerkkit.errors.ClerkException
 import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTimeoutException
 import dev.clerkkit.errors.ClerkTransportException
 import dev.clerkkit.errors.ErrorMapper
-import dev.clerkkit.errors.RateLimitException
-import dev.clerkkit.errors.ServerException
-import io.ktor.client.network.sockets.ConnectTimeoutException
-import io.ktor.client.plugins.HttpRequestTimeoutException
 import io.ktor.client.plugins.timeout
 import io.ktor.client.request.header
 import io.ktor.client.request.prepareRequest
@@ -22,65 +17,37 @@ import io.ktor.client.statement.HttpResponse
 import io.ktor.client.statement.bodyAsChannel
 import io.ktor.http.ContentType
 import io.ktor.http.HttpHeaders
-import io.ktor.http.HttpMethod
 import io.ktor.http.content.TextContent
 import io.ktor.http.isSuccess
 import io.ktor.utils.io.readRemaining
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
-import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import kotlinx.io.readByteArray
-import java.net.ConnectException
-import java.net.NoRouteToHostException
-import java.net.SocketTimeoutException
-import java.net.UnknownHostException
-import java.nio.channels.UnresolvedAddressException
 import java.time.Duration
 
-/** Whether a call may be replayed after its request may have reached Clerk. See docs/retries.md for the per-operation table. */
-internal enum class Replay {
-    /** Replaying cannot do harm (reads; revoke; minting a token): retried on 5xx, 429 and any transport failure. */
-    SAFE,
-
-    /** Replaying could duplicate an effect (create): retried only on 429 and when the request provably never left. */
-    UNSAFE,
-}
-
-/** One API call, described before any I/O: the public operations build these after checking their input. */
-internal class ApiCall(
-    val operation: String,
-    val method: HttpMethod,
-    /** Already-encoded path segments below the base URL (see [pathSegment]). */
-    val path: List<String>,
-    val query: List<Pair<String, String>> = emptyList(),
-    /** JSON body, or null for none. */
-    val body: String? = null,
-    val replay: Replay = Replay.SAFE,
-)
-
 /**
- * The one HTTP pipeline: auth and version headers, per-call options, the retry loop, Ktor, and the response
- * handler (2xx -> decode, otherwise -> [ErrorMapper]). Nothing else in clerkkit talks HTTP.
+ * The one HTTP pipeline. A call goes, top-down: [execute] → [retrying] (the retry loop, decisions in Retries.kt) →
+ * [attempt] (one attempt under the request timeout, on the lane the [Transport] picks) → [exchange] (the request on
+ * the wire; engine failures typed in TransportErrors.kt) → [handle] (2xx → decode, otherwise → [ErrorMapper]).
+ * Nothing else in clerkkit talks HTTP.
  */
 internal class ClerkHttp(
     private val config: ClerkConfig,
-    /** The Ktor client(s): one for an injected engine; for built-in CIO, replaced when its pool goes bad. */
-    private val clients: HttpClients,
+    private val transport: Transport,
 ) {
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
+    private val host = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
-        retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
+        retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> attempt(call, options, decode, fresh) }
 
     /**
-     * The retry loop. After a transport failure the next attempt asks for a fresh connection: the failure may have
-     * come from a pooled keep-alive connection the server had closed, and CIO would otherwise hand out the same
-     * dead pipeline again.
+     * The retry loop, on the caller's context. After a transport failure the next attempt asks for a fresh connection:
+     * the failure may have come from a pooled keep-alive connection the server had closed.
      */
     private suspend fun <T> retrying(call: ApiCall, policy: RetryPolicy, attempt: suspend (freshConnection: Boolean) -> T): T {
         val started = System.nanoTime()
@@ -103,78 +70,29 @@ internal class ClerkHttp(
         }
     }
 
-    /** How long to wait before retrying after [failure], or null when it must not be retried. */
-    private fun retryDelay(failure: ClerkException, replay: Replay, policy: RetryPolicy, retry: Int): Duration? {
-        val retryAfter = (failure as? ClerkApiException)?.retryAfter
-        val retryable = when (failure) {
-            // 429: Clerk refused the request without processing it, so even a create may be sent again.
-            is RateLimitException -> true
-            is ServerException -> replay == Replay.SAFE
-            is ClerkTransportException -> replay == Replay.SAFE || !failure.mayHaveReachedServer
-            else -> false
-        }
-        if (!retryable) return null
-        // Retry-After is honoured where HTTP defines it for a retry: 429 and 503. Elsewhere it is ignored (backoff).
-        val honoured = retryAfter?.takeIf { failure is ClerkApiException && (failure.statusCode == 429 || failure.statusCode == 503) }
-        if (honoured != null) return if (honoured > policy.maxRetryAfter) null else honoured
-        return policy.backoff(retry)
-    }
-
-    private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
-        val generation = clients.acquire()
-        try {
-            // each attempt runs on the threads of the client it uses (its engine's own: no further hop inside Ktor)
-            return withContext(generation.dispatcher) { once(generation, call, options, decode, freshConnection) }
-        } finally {
-            generation.release()
-        }
-    }
-
-    private suspend fun <T> once(
-        generation: HttpClients.Generation,
-        call: ApiCall,
-        options: RequestOptions,
-        decode: (String) -> T,
-        freshConnection: Boolean,
-    ): T {
-        // A GET that may ride a pooled keep-alive connection (CIO sends POSTs and `Connection: close` requests on
-        // connections of their own). On a pool that went bad and is not replaced yet, every call gets a fresh connection.
-        val fresh = freshConnection || generation.bad
-        val pooled = clients.guarded && !fresh && (call.method == HttpMethod.Get || call.method == HttpMethod.Head)
-        val limit = options.timeout ?: config.requestTimeout
-        val started = System.nanoTime()
-        try {
-            // The request timeout is a coroutine timer around the attempt rather than Ktor's HttpTimeout plugin, which
-            // launches a coroutine per call for it (measured: ~5-10% of the per-call cost at low concurrency).
-            return try {
-                withTimeout(limit.toMillis()) { exchange(generation, call, options, decode, fresh, pooled) }
+    /**
+     * One attempt under the request timeout: a coroutine timer around the attempt rather than Ktor's HttpTimeout plugin,
+     * which launches a coroutine per call for it (measured: ~5-10% of the per-call cost at low concurrency).
+     */
+    private suspend fun <T> attempt(call: ApiCall, options: RequestOptions, decode: (String) -> T, fresh: Boolean): T =
+        transport.attempt(call, fresh) { ride ->
+            val limit = options.timeout ?: config.requestTimeout
+            val started = System.nanoTime()
+            try {
+                withTimeout(limit.toMillis()) { exchange(ride, call, options, decode) }
             } catch (e: TimeoutCancellationException) {
                 throw requestTimedOut(call, limit, e)
             } catch (e: ClerkException) {
-                // the timer fired while Ktor was failing the exchange for it: report the timeout, not its side effect
+                // the timer fired while the engine was failing the exchange for it: report the timeout, not its side effect
                 if (e !is ClerkTimeoutException && System.nanoTime() - started >= limit.toNanos()) throw requestTimedOut(call, limit, e)
                 throw e
             }
-        } catch (e: ClerkException) {
-            // The connection broke, stalled or answered out of step: CIO keeps it in its pipeline, where it would hang
-            // or fail the next request. (A caller's cancellation is not a reason: CIO drains that answer in order.)
-            if (pooled && (e is ClerkTransportException || e is ClerkResponseException)) {
-                clients.markBad(generation, e.javaClass.simpleName)
-            }
-            throw e
         }
-    }
 
-    private suspend fun <T> exchange(
-        generation: HttpClients.Generation,
-        call: ApiCall,
-        options: RequestOptions,
-        decode: (String) -> T,
-        fresh: Boolean,
-        pooled: Boolean,
-    ): T {
+    /** The request on the wire, and its answer read inside the response scope. */
+    private suspend fun <T> exchange(ride: Ride, call: ApiCall, options: RequestOptions, decode: (String) -> T): T {
         try {
-            return generation.client.prepareRequest {
+            return ride.client.prepareRequest {
                 method = call.method
                 url(buildUrl(call))
                 header(HttpHeaders.Authorization, authorization)
@@ -183,7 +101,7 @@ internal class ClerkHttp(
                 header(HttpHeaders.Accept, "application/json")
                 options.headers.forEach { (k, v) -> header(k, v) }
                 // CIO sends a request with `Connection: close` on a dedicated new connection (never a pooled one).
-                if (fresh) header(HttpHeaders.Connection, "close")
+                if (ride.newConnection) header(HttpHeaders.Connection, "close")
                 if (options.connectTimeout != null || options.socketTimeout != null) {
                     timeout {
                         options.connectTimeout?.let { connectTimeoutMillis = it.toMillis() }
@@ -192,18 +110,16 @@ internal class ClerkHttp(
                 }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response ->
-                if (pooled && closesConnection(response)) clients.markBad(generation, "a response said Connection: close", announcedClose = true)
+                ride.onResponse(response)
                 handle(call, response, decode)
             }
         } catch (e: CancellationException) {
-            // The caller was cancelled: propagate. Otherwise Ktor cancelled the call itself (e.g. the request
+            // The caller was cancelled: propagate. Otherwise the engine cancelled the call itself (e.g. the request
             // timeout fired while the body was being read inside execute {}, where Ktor does not unwrap the cause):
             // that is a failure of this attempt and must not escape as a silent CancellationException.
             currentCoroutineContext().ensureActive()
-            val timeout = generateSequence<Throwable>(e) { it.cause }.firstOrNull { it is HttpRequestTimeoutException }
-            if (timeout != null) {
-                throw ClerkTimeoutException(call.operation, "${call.operation} timed out: ${timeout.message}", true, timeout)
-            }
+            val failure = engineFailure(call, e, host, socketTimeoutMillis(options))
+            if (failure is ClerkTimeoutException) throw failure
             throw ClerkTransportException(
                 call.operation,
                 "${call.operation} connection failed (call cancelled by the HTTP engine: ${e.message}); " +
@@ -211,38 +127,8 @@ internal class ClerkHttp(
                 mayHaveReachedServer = true,
                 cause = e,
             )
-        } catch (e: ClerkException) {
-            throw e
-        } catch (e: HttpRequestTimeoutException) {
-            throw ClerkTimeoutException(call.operation, "${call.operation} timed out: ${e.message}", true, e)
-        } catch (e: ConnectTimeoutException) {
-            throw ClerkTimeoutException(call.operation, "${call.operation} timed out connecting to ${hostOf()}", false, e)
-        } catch (e: SocketTimeoutException) {
-            throw ClerkTimeoutException(call.operation, socketTimedOut(call, options), true, e)
         } catch (e: Exception) {
-            // CIO reports a socket read/write timeout as a closed channel whose cause is the timeout
-            val timedOut = generateSequence<Throwable>(e) { it.cause }.firstOrNull { it is SocketTimeoutException }
-            if (timedOut != null) {
-                throw ClerkTimeoutException(call.operation, socketTimedOut(call, options), true, e)
-            }
-            // A refused connection, an unknown host, or a TLS handshake that failed (e.g. an untrusted certificate):
-            // no request byte was sent.
-            val handshake = generateSequence<Throwable>(e) { it.cause }
-                .any { it is javax.net.ssl.SSLHandshakeException || it is java.security.cert.CertificateException }
-            val neverSent = handshake || e is ConnectException || e is UnknownHostException ||
-                e is UnresolvedAddressException || e is NoRouteToHostException
-            val what = when {
-                handshake -> "TLS handshake with ${hostOf()} failed (is its certificate trusted?)"
-                neverSent -> "could not connect to ${hostOf()}"
-                else -> "connection failed"
-            }
-            throw ClerkTransportException(
-                call.operation,
-                "${call.operation} $what (${e.javaClass.simpleName}: ${e.message})" +
-                    if (neverSent) "" else "; the request may have reached the server",
-                mayHaveReachedServer = !neverSent,
-                cause = e,
-            )
+            throw engineFailure(call, e, host, socketTimeoutMillis(options))
         }
     }
 
@@ -274,10 +160,6 @@ internal class ClerkHttp(
         }
     }
 
-    private fun closesConnection(response: HttpResponse): Boolean =
-        response.headers.getAll(HttpHeaders.Connection).orEmpty()
-            .any { v -> v.split(',').any { it.trim().equals("close", ignoreCase = true) } }
-
     private fun isJson(contentType: String): Boolean {
         val mime = contentType.substringBefore(';').trim().lowercase()
         return mime == "application/json" || (mime.startsWith("application/") && mime.endsWith("+json"))
@@ -288,7 +170,18 @@ internal class ClerkHttp(
         val limit = config.maxResponseBytes
         val declared = response.headers[HttpHeaders.ContentLength]?.toLongOrNull()
         if (declared != null && declared > limit) throw tooLarge(call, response.status.value, declared)
-        val bytes = response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
+        val bytes = try {
+            response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
+        } catch (e: java.io.IOException) {
+            // the connection broke after the headers (OkHttp: "unexpected end of stream")
+            throw ClerkTransportException(
+                call.operation,
+                "${call.operation} connection closed mid-response (${e.javaClass.simpleName}: ${e.message}); " +
+                    "the request may have reached the server",
+                mayHaveReachedServer = true,
+                cause = e,
+            )
+        }
         if (bytes.size > limit) throw tooLarge(call, response.status.value, null)
         // Ktor ends the body quietly when the server closes early: a body shorter than its Content-Length is a broken
         // exchange (transport), not a malformed answer.
@@ -336,12 +229,7 @@ internal class ClerkHttp(
         true, cause,
     )
 
-    private fun socketTimedOut(call: ApiCall, options: RequestOptions) =
-        "${call.operation} timed out: no bytes moved on the connection for socketTimeout " +
-            "(${(options.socketTimeout ?: config.socketTimeout).toMillis()} ms); " +
-            "the request may have reached the server"
-
-    private fun hostOf(): String = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)
+    private fun socketTimeoutMillis(options: RequestOptions) = (options.socketTimeout ?: config.socketTimeout).toMillis()
 
     /** A server that echoes the request must not make the secret appear in an exception or log. */
     private fun redact(text: String): String =

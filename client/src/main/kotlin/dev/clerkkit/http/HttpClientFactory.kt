@@ -5,84 +5,128 @@ import dev.clerkkit.LogLevel
 import io.ktor.client.HttpClient
 import io.ktor.client.HttpClientConfig
 import io.ktor.client.engine.cio.CIO
+import io.ktor.client.engine.okhttp.OkHttp
 import io.ktor.client.plugins.HttpTimeout
+import io.ktor.client.plugins.logging.DEFAULT
 import io.ktor.client.plugins.logging.Logger
 import io.ktor.client.plugins.logging.Logging
-import io.ktor.client.plugins.logging.DEFAULT
 import io.ktor.http.HttpHeaders
 import kotlinx.coroutines.CoroutineDispatcher
+import okhttp3.ConnectionPool
+import okhttp3.Dispatcher
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.TimeUnit
+import javax.net.ssl.SSLContext
 import javax.net.ssl.TrustManagerFactory
 import javax.net.ssl.X509TrustManager
 import io.ktor.client.plugins.logging.LogLevel as KtorLogLevel
 
-/**
- * Every Ktor setting of the client, in one function.
+/*
+ * Every Ktor setting of the client's lanes (see Transport), in one file. docs/design/connections.md has the reasons.
  *
- * Why CIO is configured like this (docs/design/connections.md has the measurements):
- * - `pipelining = true` + `pipelineMaxSize = 1` is CIO's only keep-alive path (Ktor 3.6.1+): connections are reused,
- *   one request in flight per connection, so a POST never queues behind another request and retry rules stay simple.
- * - `keepAliveTime` below common 60 s server idle timeouts: the client drops idle connections before the server does,
- *   and below the socket timeout, which CIO also runs on idle pooled connections.
- * - The engine runs on the client's own small dispatcher (the same one calls run on): no hops between
- *   Dispatchers.IO and Dispatchers.Default per call.
- * - No redirects: Clerk does not redirect, and a redirect must never carry the secret key to another host.
+ * Common to every lane: no redirects (Clerk does not redirect, and a redirect must never carry the secret key to
+ * another host), non-2xx answers handled by the pipeline, the request timeout applied by the pipeline around each
+ * attempt, and logging through SLF4J with credentials redacted at every level (LogRedaction.kt).
  */
-internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatcher): HttpClient {
-    val common: HttpClientConfig<*>.() -> Unit = {
-        expectSuccess = false
-        followRedirects = false
-        // The request timeout is applied by the pipeline (ClerkHttp) around each attempt, for every engine. Connect and
-        // socket timeouts: on the CIO engine's endpoint config (CIO gives every request that carries them through
-        // HttpTimeout a dedicated, never reused connection); for an injected engine through HttpTimeout.
-        // Installed on CIO too, without defaults, so that a call may carry its own connect/socket timeout
-        // (RequestOptions); with nothing set it adds no timer.
-        install(HttpTimeout) {
-            if (config.engine != null) {
-                connectTimeoutMillis = config.connectTimeout.toMillis()
-                socketTimeoutMillis = config.socketTimeout.toMillis()
-            }
+
+/**
+ * The CIO lane.
+ * - `pipelining = true` + `pipelineMaxSize = 1` is CIO's only keep-alive path (Ktor 3.6.1): connections are reused
+ *   for GETs (CIO gives every other method a connection of its own).
+ * - keep-alive at most three quarters of the socket timeout, which CIO also runs on idle pooled connections
+ *   ([cioKeepAliveMillis]).
+ * - The engine runs on the generation's own small dispatcher (the same one attempts run on): no hops per call.
+ */
+internal fun createCioClient(config: ClerkConfig, dispatcher: CoroutineDispatcher): HttpClient = HttpClient(CIO) {
+    engine {
+        this.dispatcher = dispatcher
+        pipelining = true
+        // CIO's own per-request timer (15 s by default, for requests on dedicated connections) is off: the pipeline's
+        // request timeout covers every call
+        requestTimeout = 0
+        maxConnectionsCount = config.maxConnections
+        endpoint.apply {
+            pipelineMaxSize = 1
+            maxConnectionsPerRoute = config.maxConnections
+            keepAliveTime = cioKeepAliveMillis(config)
+            connectTimeout = config.connectTimeout.toMillis()
+            socketTimeout = config.socketTimeout.toMillis()
+            connectAttempts = 1
         }
-        if (config.logLevel != LogLevel.NONE) {
-            install(Logging) {
-                // BODY logs the response text: a server (or proxy) that echoes the request would put the secret
-                // key in the log. Every line is redacted before it reaches SLF4J.
-                val secret = config.secretKey
-                logger = object : Logger {
-                    override fun log(message: String) =
-                        Logger.DEFAULT.log(if (message.contains(secret)) message.replace(secret, "[REDACTED]") else message)
-                }
-                level = when (config.logLevel) {
-                    LogLevel.INFO -> KtorLogLevel.INFO
-                    LogLevel.HEADERS -> KtorLogLevel.HEADERS
-                    else -> KtorLogLevel.ALL
-                }
-                sanitizeHeader { it.equals(HttpHeaders.Authorization, ignoreCase = true) }
-            }
-        }
+        config.trustStore?.let { store -> https { trustManager = trustManagerFor(store) } }
     }
-    val injected = config.engine
-    if (injected != null) return HttpClient(injected, common)
-    return HttpClient(CIO) {
+    // Without defaults: a call may carry its own connect/socket timeout (RequestOptions); CIO gives such a request a
+    // dedicated, never reused connection. With nothing set it adds no timer.
+    common(config, timeoutDefaults = false)
+}
+
+/**
+ * The OkHttp lane (OkHttp 5 through Ktor's engine).
+ * - `retryOnConnectionFailure(false)`: OkHttp would otherwise send a request again by itself when its connection
+ *   fails, POSTs included (a duplicate `create`); clerkkit's retry loop decides what is replayed (docs/retries.md).
+ * - a dispatcher of [ClerkConfig.maxConnections] calls (OkHttp's default is 5 per host) on [executor], the lane's
+ *   own threads, and a connection pool of its own (Ktor would otherwise share one OkHttp prototype's pool between
+ *   every client in the JVM) keeping idle connections [ClerkConfig.keepAliveTime].
+ * - connect, read and write timeouts from the configuration; TLS through the JDK (TLS 1.3, resumption, ALPN).
+ */
+internal fun createOkHttpClient(config: ClerkConfig, executor: ExecutorService, dispatcher: CoroutineDispatcher): HttpClient {
+    val calls = Dispatcher(executor).apply {
+        maxRequests = config.maxConnections
+        maxRequestsPerHost = config.maxConnections
+    }
+    val pool = ConnectionPool(config.maxConnections, config.keepAliveTime.toMillis(), TimeUnit.MILLISECONDS)
+    val tls = config.trustStore?.let { store ->
+        val tm = trustManagerFor(store)
+        SSLContext.getInstance("TLS").apply { init(null, arrayOf(tm), null) }.socketFactory to tm
+    }
+    return HttpClient(OkHttp) {
         engine {
             this.dispatcher = dispatcher
-            pipelining = true
-            // CIO's own per-request timer (15 s by default, for requests on dedicated connections) is off: the
-            // pipeline's request timeout covers every call
-            requestTimeout = 0
-            maxConnectionsCount = config.maxConnections
-            endpoint.apply {
-                pipelineMaxSize = 1
-                maxConnectionsPerRoute = config.maxConnections
-                keepAliveTime = keepAliveMillis(config)
-                connectTimeout = config.connectTimeout.toMillis()
-                socketTimeout = config.socketTimeout.toMillis()
-                connectAttempts = 1
-            }
-            config.trustStore?.let { store ->
-                https { trustManager = trustManagerFor(store) }
+            // applied after Ktor's own defaults (which include retryOnConnectionFailure(true))
+            config {
+                retryOnConnectionFailure(false)
+                followRedirects(false)
+                followSslRedirects(false)
+                dispatcher(calls)
+                connectionPool(pool)
+                connectTimeout(config.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                readTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                writeTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                tls?.let { (factory, tm) -> sslSocketFactory(factory, tm) }
             }
         }
-        common()
+        // Without defaults: the OkHttp client above carries them; a call's own connect/socket timeout gets a client
+        // built for it by Ktor that shares the same pool and dispatcher.
+        common(config, timeoutDefaults = false)
+    }
+}
+
+/** An injected engine: the caller's. Connect and socket timeouts reach it through Ktor's HttpTimeout. */
+internal fun createInjectedClient(config: ClerkConfig): HttpClient =
+    HttpClient(requireNotNull(config.engine)) { common(config, timeoutDefaults = true) }
+
+private fun HttpClientConfig<*>.common(config: ClerkConfig, timeoutDefaults: Boolean) {
+    expectSuccess = false
+    followRedirects = false
+    install(HttpTimeout) {
+        if (timeoutDefaults) {
+            connectTimeoutMillis = config.connectTimeout.toMillis()
+            socketTimeoutMillis = config.socketTimeout.toMillis()
+        }
+    }
+    if (config.logLevel != LogLevel.NONE) {
+        install(Logging) {
+            val redaction = LogRedaction(config.secretKey)
+            logger = object : Logger {
+                override fun log(message: String) = Logger.DEFAULT.log(redaction.redact(message))
+            }
+            level = when (config.logLevel) {
+                LogLevel.INFO -> KtorLogLevel.INFO
+                LogLevel.HEADERS -> KtorLogLevel.HEADERS
+                else -> KtorLogLevel.ALL
+            }
+            sanitizeHeader { name -> LogRedaction.isSecretHeader(name) }
+        }
     }
 }
 
@@ -90,7 +134,7 @@ internal fun createHttpClient(config: ClerkConfig, dispatcher: CoroutineDispatch
  * CIO's socket timeout also runs while a pooled connection sits idle: a connection idle for longer than
  * `socketTimeout` fails the next request handed to it. Idle connections must retire first.
  */
-internal fun keepAliveMillis(config: ClerkConfig): Long =
+internal fun cioKeepAliveMillis(config: ClerkConfig): Long =
     minOf(config.keepAliveTime.toMillis(), config.socketTimeout.toMillis() * 3 / 4).coerceAtLeast(1)
 
 private fun trustManagerFor(store: java.security.KeyStore): X509TrustManager {

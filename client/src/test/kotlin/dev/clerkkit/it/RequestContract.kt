@@ -8,7 +8,7 @@ import java.net.URLDecoder
 
 /**
  * Validates requests the client really sent (as recorded by the sandbox) against Clerk's OpenAPI description
- * (copied unmodified from ../shared/clerk-bapi into test resources). `verify` is checked against the
+ * (Clerk's published spec, copied unmodified into test resources). `verify` is checked against the
  * 2024-10-01 description, the only one that still has it. Returns the validator's messages (empty = valid).
  */
 object RequestContract {

@@ -36,7 +36,7 @@ class ConnectionReuseSpec : FunSpec({
             beforeTest { sandbox.faults.clear() }
 
             test("200 sequential gets use at most 2 connections") {
-                sandboxClient(sandbox).use { c ->
+                cioClient(sandbox).use { c ->
                     val before = sandbox.stats.connectionsAccepted
                     repeat(200) { c.sessions.get(sid) }
                     val opened = sandbox.stats.connectionsAccepted - before
@@ -47,7 +47,7 @@ class ConnectionReuseSpec : FunSpec({
 
             test("failed responses are consumed and closed before the retry: 50 gets through 503s stay on one connection") {
                 val sleeper = RecordingSleeper()
-                sandboxClient(sandbox, sleeper).use { c ->
+                cioClient(sandbox, sleeper).use { c ->
                     c.sessions.get(sid)
                     val before = sandbox.stats.connectionsAccepted
                     val script = sandbox.faults.on(Route.GET_SESSION)
@@ -63,7 +63,7 @@ class ConnectionReuseSpec : FunSpec({
             }
 
             test("64 concurrent gets use at most 64 connections, and a second round reuses them") {
-                sandboxClient(sandbox).use { c ->
+                cioClient(sandbox).use { c ->
                     val before = sandbox.stats.connectionsAccepted
                     suspend fun round() = coroutineScope { List(64) { async { c.sessions.get(sid).id } }.awaitAll() }
                     withTimeout(30_000) { round() }.toSet() shouldBe setOf(sid)
@@ -82,7 +82,7 @@ class ConnectionReuseSpec : FunSpec({
         val sandbox = ClerkSandbox.start()
         val sleeper = RecordingSleeper()
         try {
-            sandboxClient(sandbox, sleeper).use { c ->
+            cioClient(sandbox, sleeper).use { c ->
                 val user = sandbox.addUser()
                 val sid = sandbox.addSession(user)
                 sandbox.clearRecordedRequests()
@@ -128,7 +128,7 @@ class ConnectionReuseSpec : FunSpec({
         test("idle timeout") {
             sandbox.faults.idleTimeoutMillis = 50
             val sleeper = RecordingSleeper()
-            sandboxClient(sandbox, sleeper).use { c ->
+            cioClient(sandbox, sleeper).use { c ->
                 repeat(3) {
                     c.sessions.get(sid).id shouldBe sid
                     // the sandbox closes the idle connection; wait (bounded) until it has
@@ -141,7 +141,7 @@ class ConnectionReuseSpec : FunSpec({
 
         test("Connection: close on every response") {
             sandbox.faults.alwaysCloseConnections = true
-            sandboxClient(sandbox).use { c ->
+            cioClient(sandbox).use { c ->
                 val before = sandbox.stats.connectionsAccepted
                 repeat(20) { c.sessions.get(sid, RequestOptions { maxAttempts(1) }).id shouldBe sid }
                 sandbox.stats.connectionsAccepted - before shouldBe 20
@@ -150,7 +150,7 @@ class ConnectionReuseSpec : FunSpec({
 
         test("one Connection: close response") {
             sandbox.faults.on(Route.GET_SESSION).connectionClose()
-            sandboxClient(sandbox).use { c ->
+            cioClient(sandbox).use { c ->
                 repeat(3) { c.sessions.get(sid, RequestOptions { maxAttempts(1) }).id shouldBe sid }
             }
         }
@@ -158,7 +158,7 @@ class ConnectionReuseSpec : FunSpec({
         test("reset right after a response (dead pooled connection)") {
             sandbox.faults.on(Route.GET_SESSION).resetAfterResponse().resetAfterResponse()
             val sleeper = RecordingSleeper()
-            sandboxClient(sandbox, sleeper).use { c ->
+            cioClient(sandbox, sleeper).use { c ->
                 repeat(4) { c.sessions.get(sid).id shouldBe sid }
                 println("reset after response: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
             }

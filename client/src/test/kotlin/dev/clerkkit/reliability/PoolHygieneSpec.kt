@@ -36,7 +36,7 @@ class PoolHygieneSpec : FunSpec({
     beforeTest { sandbox.faults.clear() }
 
     test("a read timeout never hands the late answer to the next call") {
-        sandboxClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c ->
+        cioClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c ->
             c.sessions.get(ids[0]).id shouldBe ids[0] // one pooled connection
             sandbox.faults.on(Route.GET_SESSION).delay(900)
             val e = shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
@@ -53,7 +53,7 @@ class PoolHygieneSpec : FunSpec({
     }
 
     test("a request timeout (call cancelled by the client) leaves answers in order") {
-        sandboxClient(sandbox).use { c ->
+        cioClient(sandbox).use { c ->
             c.sessions.get(ids[0]).id shouldBe ids[0]
             sandbox.faults.on(Route.GET_SESSION).delay(700)
             shouldThrow<ClerkTimeoutException> {
@@ -64,7 +64,7 @@ class PoolHygieneSpec : FunSpec({
     }
 
     test("calls cancelled by their callers leave answers in order, 64 in flight") {
-        sandboxClient(sandbox).use { c ->
+        cioClient(sandbox).use { c ->
             repeat(20) { round ->
                 sandbox.faults.on(Route.GET_SESSION).repeat(16, dev.clerkkit.testkit.Fault.Delay(50))
                 coroutineScope {
@@ -79,7 +79,7 @@ class PoolHygieneSpec : FunSpec({
     }
 
     test("a per-call socket timeout applies to that call only") {
-        sandboxClient(sandbox).use { c -> // client default: 30 s
+        cioClient(sandbox).use { c -> // client default: 30 s
             sandbox.faults.on(Route.GET_SESSION).delay(800)
             val e = shouldThrow<ClerkTimeoutException> {
                 c.sessions.get(ids[0], RequestOptions { maxAttempts(1); socketTimeout(Duration.ofMillis(200)) })
@@ -92,14 +92,14 @@ class PoolHygieneSpec : FunSpec({
 
     test("one Connection: close answer: the next calls succeed at once") {
         sandbox.faults.on(Route.GET_SESSION).connectionClose()
-        sandboxClient(sandbox).use { c ->
+        cioClient(sandbox).use { c ->
             withTimeout(10_000) { repeat(5) { i -> c.sessions.get(ids[i], once).id shouldBe ids[i] } }
         }
     }
 
     test("Connection: close on every answer: every call succeeds, one connection each") {
         sandbox.faults.alwaysCloseConnections = true
-        sandboxClient(sandbox).use { c ->
+        cioClient(sandbox).use { c ->
             val before = sandbox.stats.connectionsAccepted
             withTimeout(20_000) { repeat(20) { i -> c.sessions.get(ids[i % ids.size], once).id shouldBe ids[i % ids.size] } }
             sandbox.stats.connectionsAccepted - before shouldBe 20
@@ -111,7 +111,7 @@ class PoolHygieneSpec : FunSpec({
         "a dropped connection" to { it.drop() },
     )) {
         test("$what: the broken connection is not handed to the next call") {
-            sandboxClient(sandbox).use { c ->
+            cioClient(sandbox).use { c ->
                 c.sessions.get(ids[0]).id shouldBe ids[0]
                 fault(sandbox.faults.on(Route.GET_SESSION))
                 shouldThrow<ClerkException> { c.sessions.get(ids[1], once) }
@@ -121,7 +121,7 @@ class PoolHygieneSpec : FunSpec({
     }
 
     test("a connection idle for longer than socketTimeout is never handed a request (CIO times out idle sockets too)") {
-        sandboxClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c -> // keepAliveTime: default 20 s
+        cioClient(sandbox) { socketTimeout = Duration.ofMillis(300) }.use { c -> // keepAliveTime: default 20 s
             c.sessions.get(ids[0], once).id shouldBe ids[0]
             delay(700)
             c.sessions.get(ids[1], once).id shouldBe ids[1]
@@ -134,7 +134,7 @@ class PoolHygieneSpec : FunSpec({
         "a dropped connection" to { it.drop() },
     )) {
         test("after $what, calls share connections again at once (a new pool), not one connection per call") {
-            sandboxClient(sandbox).use { c ->
+            cioClient(sandbox).use { c ->
                 c.sessions.get(ids[0], once).id shouldBe ids[0]
                 fault(sandbox.faults.on(Route.GET_SESSION))
                 // the faulted call alone has a short (request) timeout, so that a slow machine cannot time out the others
@@ -146,8 +146,8 @@ class PoolHygieneSpec : FunSpec({
         }
     }
 
-    test("a replaced pool closes its connections at once, the stalled one included (keep-alive would keep them 20 s)") {
-        sandboxClient(sandbox).use { c -> // default keepAliveTime 20 s, socketTimeout 30 s
+    test("a replaced pool closes its connections at once, the stalled one included (keep-alive would keep them 22.5 s)") {
+        cioClient(sandbox).use { c -> // keep-alive on CIO: 3/4 of socketTimeout 30 s
             val stalled = RequestOptions { maxAttempts(1); timeout(Duration.ofMillis(200)) }
             repeat(2) { round ->
                 coroutineScope { List(8) { i -> async { c.sessions.get(ids[i], once).id shouldBe ids[i] } }.awaitAll() }
@@ -161,16 +161,16 @@ class PoolHygieneSpec : FunSpec({
             awaitUntil(timeoutMillis = 8_000, message = { "open connections: ${sandbox.stats.openConnections}" }) {
                 sandbox.stats.openConnections <= 1
             }
-            // and the replaced pools' threads are gone (generation 1 is "clerkkit-N", later ones "clerkkit-gN-M")
+            // and the replaced pools' threads are gone (a CIO lane's generation N runs on "clerkkit-cio<lane>-gN-M")
             awaitUntil(message = { "threads of replaced pools still alive" }) {
-                Thread.getAllStackTraces().keys.none { it.name.startsWith("clerkkit-g2-") }
+                Thread.getAllStackTraces().keys.none { it.name.startsWith("clerkkit-cio") && it.name.contains("-g2-") }
             }
         }
     }
 
     test("3,000 GETs at 64 in flight while the server closes a connection every 50 ms: every answer right, none fails") {
         val sleeper = RecordingSleeper()
-        sandboxClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
+        cioClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
             coroutineScope {
                 val closer = launch {
                     while (true) {
@@ -192,7 +192,7 @@ class PoolHygieneSpec : FunSpec({
         test("a server that closes each connection after 300 requests (nginx keepalive_requests), $inFlight in flight: about a connection per 300 calls") {
             sandbox.faults.maxRequestsPerConnection = 300
             val sleeper = RecordingSleeper()
-            sandboxClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
+            cioClient(sandbox, sleeper) { requestTimeout = Duration.ofSeconds(2) }.use { c ->
                 val before = sandbox.stats.connectionsAccepted
                 coroutineScope {
                     val gate = kotlinx.coroutines.sync.Semaphore(inFlight)

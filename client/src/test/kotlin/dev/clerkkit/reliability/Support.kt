@@ -19,7 +19,7 @@ class RecordingSleeper {
         RetryPolicy.builder().sleeper { waits += it }.apply(configure).build()
 }
 
-/** A CIO client against [sandbox] (http or https), retries recorded, never sleeping. */
+/** A client with the default engine against [sandbox] (http or https), retries recorded, never sleeping. */
 fun sandboxClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSleeper(), configure: ClerkConfig.Builder.() -> Unit = {}) =
     ClerkClient {
         secretKey = sandbox.secretKey
@@ -28,6 +28,10 @@ fun sandboxClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSl
         retryPolicy = sleeper.policy()
         configure()
     }
+
+/** [sandboxClient] on [BuiltInEngine.CIO] only: for the specs that pin what the CIO engine does and what clerkkit does about it. */
+fun cioClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSleeper(), configure: ClerkConfig.Builder.() -> Unit = {}) =
+    sandboxClient(sandbox, sleeper) { builtInEngine = dev.clerkkit.BuiltInEngine.CIO; configure() }
 
 /**
  * Polls [condition] until it holds, for at most [timeoutMillis] (a bounded wait for something asynchronous, e.g. the

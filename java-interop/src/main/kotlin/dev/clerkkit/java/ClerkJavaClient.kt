@@ -1,5 +1,6 @@
 package dev.clerkkit.java
 
+import dev.clerkkit.BuiltInEngine
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.LogLevel
@@ -134,16 +135,22 @@ public class ClerkJavaClient private constructor(
         public fun allowInsecureHttp(value: Boolean): Builder = apply { config.allowInsecureHttp(value) }
 
         /**
-         * A Ktor engine instead of the built-in CIO engine, e.g. OkHttp for POST-heavy use over https (see
-         * `docs/engines.md` for how to build it). Default `null` (CIO). The caller owns it: closing the client does not
-         * close it, and [trustStore], [maxConnections] and [keepAliveTime] apply to the built-in engine only.
+         * Which built-in engines carry calls. Default [BuiltInEngine.OKHTTP] (every call on OkHttp); see
+         * `docs/engines.md`. Ignored when an [engine] is given.
+         */
+        public fun builtInEngine(value: BuiltInEngine): Builder = apply { config.builtInEngine(value) }
+
+        /**
+         * A Ktor engine for every call instead of the built-in ones (see `docs/engines.md`). Default `null`
+         * ([builtInEngine]). The caller owns it: closing the client does not close it, and [trustStore],
+         * [maxConnections] and [keepAliveTime] apply to the built-in engines only.
          */
         public fun engine(value: HttpClientEngine?): Builder = apply { config.engine(value) }
 
         /** Most connections kept open to the API (built-in engine). Default 256. */
         public fun maxConnections(value: Int): Builder = apply { config.maxConnections(value) }
 
-        /** How long an idle keep-alive connection is kept (built-in engine). Default 20 s. */
+        /** How long an idle keep-alive connection is kept (built-in engines; CIO: at most 3/4 of the socket timeout). Default 5 min. */
         public fun keepAliveTime(value: Duration): Builder = apply { config.keepAliveTime(value) }
 
         /** What the client logs through SLF4J (`Authorization` always redacted). Default [LogLevel.NONE]. */

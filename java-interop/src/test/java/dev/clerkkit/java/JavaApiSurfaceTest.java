@@ -30,7 +30,7 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a Java caller sees of clerkkit, read from the compiled classes: no Kotlin-isms (DEVELOPERS.md). Every public
+ * What a Java caller sees of clerkkit, read from the compiled classes: no Kotlin-isms. Every public
  * class of the Java facade, the models, params, errors, token claims and configuration is checked for suspend
  * functions ({@code Continuation} parameters), {@code kotlin.Unit} results, Kotlin function types, {@code Flow}s,
  * mangled names, and factories reachable only through {@code Companion}.
