@@ -192,6 +192,17 @@ class RateLimitSpec : FunSpec({
         JavaRateLimitUsage.run() shouldBe "200,200,429|1|1"
     }
 
+    test("SandboxMain turns limits and versions on from the command line") {
+        SandboxMain.start(arrayOf("--port", "0", "--no-demo-data", "--rate-limit", "bench", "--api-version", "2024-10-01", "--verify-available"))
+            .use { s ->
+                s.config.rateLimit shouldBe RateLimit.BENCH
+                s.config.defaultApiVersion shouldBe "2024-10-01"
+                s.verifyGone shouldBe false
+            }
+        shouldThrow<IllegalArgumentException> { SandboxMain.start(arrayOf("--port", "0", "--rate-limit", "fast")) }
+        shouldThrow<IllegalArgumentException> { SandboxMain.start(arrayOf("--port", "0", "--api-version", "soon")) }
+    }
+
     test("the config's toString shows the limit but no secret key") {
         val config = SandboxConfig.builder().rateLimit(RateLimit.CLERK).additionalSecretKeys(listOf(liveKey)).build()
         config.toString().let {
