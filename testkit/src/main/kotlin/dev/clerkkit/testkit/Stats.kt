@@ -65,7 +65,10 @@ public class SandboxStats internal constructor() {
      */
     public val rateLimitedRequests: Long get() = limited.get()
 
-    /** Answers written per HTTP status, rate-limited and fault answers included (drops and resets have no status). */
+    /**
+     * Answers to fully read requests per HTTP status, rate-limited and fault answers included (scripted drops and
+     * resets have no status; the server's own `400` for an unparseable request is not counted).
+     */
     public val responsesByStatus: Map<Int, Long> get() = perStatus.mapValues { it.value.get() }
 
     /** Number of answers written with HTTP [status], e.g. `responses(429)`. */
