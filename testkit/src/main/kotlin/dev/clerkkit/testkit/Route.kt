@@ -29,7 +29,10 @@ public enum class Route(public val method: String, public val template: String) 
     /** `POST /sessions/{session_id}/refresh`. */
     REFRESH_SESSION("POST", "/sessions/{session_id}/refresh"),
 
-    /** `POST /sessions/{session_id}/verify` (deprecated; exists in API version 2024-10-01). */
+    /**
+     * `POST /sessions/{session_id}/verify` (deprecated; documented up to API version 2025-03-12, `410` from 2025-04-10
+     * on: see [SandboxConfig.verifyGone]).
+     */
     VERIFY_SESSION("POST", "/sessions/{session_id}/verify"),
 
     /** `GET /jwks`. */

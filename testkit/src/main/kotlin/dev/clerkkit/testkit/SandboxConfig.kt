@@ -1,5 +1,6 @@
 package dev.clerkkit.testkit
 
+import dev.clerkkit.testkit.internal.ApiVersions
 import java.time.Clock
 
 /**
@@ -29,8 +30,39 @@ public class SandboxConfig private constructor(builder: Builder) {
     /** The `azp` claim of issued JWTs, or `null` to leave it out. */
     public val authorizedParty: String? = builder.authorizedParty
 
-    /** When `true`, `POST /v1/sessions/{id}/verify` answers `410 Gone` (can be changed later with [ClerkSandbox.verifyGone]). */
-    public val verifyGone: Boolean = builder.verifyGone
+    /**
+     * Explicit override for `POST /v1/sessions/{id}/verify`: `true` always answers `410 Gone`, `false` always serves it,
+     * `null` (the default) decides by the request's API version as Clerk does: served up to 2025-03-12 (and for
+     * unversioned requests, see [defaultApiVersion]), `410` from 2025-04-10 on. Changeable later with
+     * [ClerkSandbox.verifyGone].
+     */
+    public val verifyGone: Boolean? = builder.verifyGone
+
+    /**
+     * The `Clerk-API-Version` assumed for requests that send no such header, e.g. `"2026-05-12"`; a request's own
+     * header always wins. `null` (the default) serves header-less requests *unversioned*, as earlier testkit releases
+     * did: sessions carry `tasks` (as in every version after 2024-10-01) and `verify` is served in its 2024-10-01 shape
+     * (no `tasks`) unless [verifyGone].
+     *
+     * A version is a date (`YYYY-MM-DD`, 2021-02-05 or later); a request with a malformed or earlier header gets `400`
+     * (code `api_version_invalid`). What depends on it: `tasks` appears on sessions only for versions after
+     * 2024-10-01, and `verify` answers `410` from 2025-04-10 on (unless [verifyGone] overrides).
+     */
+    public val defaultApiVersion: String? = builder.defaultApiVersion
+
+    /**
+     * Per-secret-key request budget, e.g. [RateLimit.CLERK] (Clerk's 100 per 10 s for development keys and 1,000 per
+     * 10 s for `sk_live_` keys) or [RateLimit.BENCH] (100 per 1 s). `null` (the default): no limit. Beyond it the
+     * sandbox answers `429` with `Retry-After` (whole seconds, rounded up, at least 1); `GET /v1/jwks` is never limited.
+     * Windows follow [clock], so a [MutableClock] steps them in tests. See [RateLimit].
+     */
+    public val rateLimit: RateLimit? = builder.rateLimit
+
+    /**
+     * More secret keys the sandbox accepts besides [secretKey] (default: none), as if each were its own Clerk instance:
+     * each has its own [rateLimit] budget, and `sk_live_` ones get the production limit of [RateLimit.CLERK].
+     */
+    public val additionalSecretKeys: List<String> = builder.additionalSecretKeys.toList()
 
     /** When `true`, [ClerkSandbox.seedDemoData] runs at start. */
     public val demoData: Boolean = builder.demoData
@@ -54,6 +86,9 @@ public class SandboxConfig private constructor(builder: Builder) {
         it.issuer = issuer
         it.authorizedParty = authorizedParty
         it.verifyGone = verifyGone
+        it.defaultApiVersion = defaultApiVersion
+        it.rateLimit = rateLimit
+        it.additionalSecretKeys = additionalSecretKeys
         it.demoData = demoData
         it.idleTimeoutMillis = idleTimeoutMillis
         it.defaultTokenLifetimeSeconds = defaultTokenLifetimeSeconds
@@ -61,7 +96,8 @@ public class SandboxConfig private constructor(builder: Builder) {
     }
 
     override fun toString(): String =
-        "SandboxConfig(host=$host, port=$port, https=$https, issuer=$issuer, verifyGone=$verifyGone, demoData=$demoData)"
+        "SandboxConfig(host=$host, port=$port, https=$https, issuer=$issuer, verifyGone=$verifyGone, " +
+            "defaultApiVersion=$defaultApiVersion, rateLimit=$rateLimit, additionalSecretKeys=${additionalSecretKeys.size}, demoData=$demoData)"
 
     /**
      * Mutable builder for [SandboxConfig]: Kotlin code sets the properties inside the `start { }` DSL,
@@ -89,8 +125,17 @@ public class SandboxConfig private constructor(builder: Builder) {
         /** See [SandboxConfig.authorizedParty]. */
         public var authorizedParty: String? = null
 
-        /** See [SandboxConfig.verifyGone]. */
-        public var verifyGone: Boolean = false
+        /** See [SandboxConfig.verifyGone]. Default `null` (decided by the API version). */
+        public var verifyGone: Boolean? = null
+
+        /** See [SandboxConfig.defaultApiVersion]. Default `null` (header-less requests are unversioned). */
+        public var defaultApiVersion: String? = null
+
+        /** See [SandboxConfig.rateLimit]. Default `null` (no rate limit). */
+        public var rateLimit: RateLimit? = null
+
+        /** See [SandboxConfig.additionalSecretKeys]. Default empty. */
+        public var additionalSecretKeys: List<String> = emptyList()
 
         /** See [SandboxConfig.demoData]. */
         public var demoData: Boolean = false
@@ -128,8 +173,17 @@ public class SandboxConfig private constructor(builder: Builder) {
         /** Java-friendly setter for [authorizedParty]. */
         public fun authorizedParty(value: String?): Builder = apply { authorizedParty = value }
 
-        /** Java-friendly setter for [verifyGone]. */
-        public fun verifyGone(value: Boolean): Builder = apply { verifyGone = value }
+        /** Java-friendly setter for [verifyGone] (`null`: decided by the API version). */
+        public fun verifyGone(value: Boolean?): Builder = apply { verifyGone = value }
+
+        /** Java-friendly setter for [defaultApiVersion]. */
+        public fun defaultApiVersion(value: String?): Builder = apply { defaultApiVersion = value }
+
+        /** Java-friendly setter for [rateLimit] (`null`: no limit). */
+        public fun rateLimit(value: RateLimit?): Builder = apply { rateLimit = value }
+
+        /** Java-friendly setter for [additionalSecretKeys]. */
+        public fun additionalSecretKeys(value: List<String>): Builder = apply { additionalSecretKeys = value }
 
         /** Java-friendly setter for [demoData]. */
         public fun demoData(value: Boolean): Builder = apply { demoData = value }
@@ -147,6 +201,12 @@ public class SandboxConfig private constructor(builder: Builder) {
             require(idleTimeoutMillis > 0) { "idleTimeoutMillis must be > 0" }
             require(defaultTokenLifetimeSeconds > 0) { "defaultTokenLifetimeSeconds must be > 0" }
             require(maxRecordedRequests >= 0) { "maxRecordedRequests must be >= 0" }
+            defaultApiVersion?.let {
+                require(ApiVersions.parse(it) != null) {
+                    "defaultApiVersion must be an API version date (YYYY-MM-DD, 2021-02-05 or later), was '$it'"
+                }
+            }
+            require(additionalSecretKeys.all { it.isNotBlank() }) { "additionalSecretKeys must not contain blank keys" }
             return SandboxConfig(this)
         }
     }
@@ -158,6 +218,9 @@ public class SandboxConfig private constructor(builder: Builder) {
 
         /** The default `iss` claim. */
         public const val DEFAULT_ISSUER: String = "https://clerk.sandbox.local"
+
+        /** The newest `Clerk-API-Version` the sandbox knows (the one its Sessions behaviour is modelled on). */
+        public const val LATEST_API_VERSION: String = "2026-05-12"
 
         /** A new builder with defaults. */
         @JvmStatic

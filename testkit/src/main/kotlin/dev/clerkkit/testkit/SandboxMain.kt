@@ -8,7 +8,9 @@ import kotlin.system.exitProcess
  * until interrupted (Ctrl-C).
  *
  * Options: `--port N` (default 8787; 0 = ephemeral), `--host H` (default 127.0.0.1), `--https`,
- * `--secret-key K`, `--no-demo-data`, `--verify-gone`.
+ * `--secret-key K`, `--no-demo-data`, `--verify-gone` (always `410`), `--verify-available` (never `410`),
+ * `--api-version YYYY-MM-DD` ([SandboxConfig.defaultApiVersion]),
+ * `--rate-limit clerk|development|production|bench` ([SandboxConfig.rateLimit]; default none).
  *
  * Run with `mvn -pl testkit exec:java` (add `-Dexec.args="--port 9000"`) or
  * `java -cp ... dev.clerkkit.testkit.SandboxMain --port 8787`.
@@ -52,6 +54,17 @@ public object SandboxMain {
                 "--secret-key" -> builder.secretKey(value())
                 "--no-demo-data" -> builder.demoData(false)
                 "--verify-gone" -> builder.verifyGone(true)
+                "--verify-available" -> builder.verifyGone(false)
+                "--api-version" -> builder.defaultApiVersion(value())
+                "--rate-limit" -> builder.rateLimit(
+                    when (val preset = value()) {
+                        "clerk" -> RateLimit.CLERK
+                        "development" -> RateLimit.DEVELOPMENT
+                        "production" -> RateLimit.PRODUCTION
+                        "bench" -> RateLimit.BENCH
+                        else -> throw IllegalArgumentException("--rate-limit must be clerk, development, production or bench, was $preset")
+                    },
+                )
                 "-h", "--help" -> {
                     println(USAGE)
                     exitProcess(0)
@@ -65,6 +78,8 @@ public object SandboxMain {
         println("  base URL:   ${sandbox.baseUrl}")
         println("  secret key: ${sandbox.secretKey}")
         println("  sessions:   ${sandbox.sessions().size} (demo data: e.g. sess_demo_alice_laptop, JWT template 'demo')")
+        sandbox.config.rateLimit?.let { println("  rate limit: $it") }
+        sandbox.config.defaultApiVersion?.let { println("  API version without Clerk-API-Version header: $it") }
         sandbox.certificatePem?.let { println("  certificate (trust this PEM):\n$it") }
         println("Try: curl -H 'Authorization: Bearer ${sandbox.secretKey}' '${sandbox.baseUrl}/sessions?user_id=user_demo_alice'")
         return sandbox
@@ -72,5 +87,6 @@ public object SandboxMain {
 
     private const val DEFAULT_PORT = 8787
     private const val USAGE =
-        "usage: SandboxMain [--port N] [--host H] [--https] [--secret-key K] [--no-demo-data] [--verify-gone]"
+        "usage: SandboxMain [--port N] [--host H] [--https] [--secret-key K] [--no-demo-data] [--verify-gone | --verify-available] " +
+            "[--api-version YYYY-MM-DD] [--rate-limit clerk|development|production|bench]"
 }

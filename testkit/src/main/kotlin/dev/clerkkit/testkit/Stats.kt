@@ -37,6 +37,8 @@ public class SandboxStats internal constructor() {
     private val total = AtomicLong()
     private val perRoute = ConcurrentHashMap<Route, AtomicLong>()
     private val perConnection = ConcurrentHashMap<Long, AtomicInteger>()
+    private val perStatus = ConcurrentHashMap<Int, AtomicLong>()
+    private val limited = AtomicLong()
 
     /** TCP connections accepted since start (or the last [reset]). */
     public val connectionsAccepted: Long get() = accepted.get()
@@ -57,12 +59,29 @@ public class SandboxStats internal constructor() {
     /** Number of requests seen for [route]. */
     public fun requests(route: Route): Long = perRoute[route]?.get() ?: 0
 
+    /**
+     * `429` answers sent by the rate limiter ([SandboxConfig.rateLimit]); `429`s from scripted faults are not
+     * included (see [responses] for every answer by status).
+     */
+    public val rateLimitedRequests: Long get() = limited.get()
+
+    /**
+     * Answers to fully read requests per HTTP status, rate-limited and fault answers included (scripted drops and
+     * resets have no status; the server's own `400` for an unparseable request is not counted).
+     */
+    public val responsesByStatus: Map<Int, Long> get() = perStatus.mapValues { it.value.get() }
+
+    /** Number of answers written with HTTP [status], e.g. `responses(429)`. */
+    public fun responses(status: Int): Long = perStatus[status]?.get() ?: 0
+
     /** Zeroes every counter except [openConnections]. */
     public fun reset() {
         accepted.set(0)
         total.set(0)
         perRoute.clear()
         perConnection.clear()
+        perStatus.clear()
+        limited.set(0)
     }
 
     internal fun connectionOpened(id: Long) {
@@ -84,7 +103,15 @@ public class SandboxStats internal constructor() {
         perConnection.computeIfAbsent(connectionId) { AtomicInteger() }.incrementAndGet()
     }
 
+    internal fun responded(status: Int) {
+        perStatus.computeIfAbsent(status) { AtomicLong() }.incrementAndGet()
+    }
+
+    internal fun rateLimited() {
+        limited.incrementAndGet()
+    }
+
     override fun toString(): String =
         "SandboxStats(connectionsAccepted=$connectionsAccepted, openConnections=$openConnections, " +
-            "totalRequests=$totalRequests, requestsByRoute=$requestsByRoute)"
+            "totalRequests=$totalRequests, requestsByRoute=$requestsByRoute, rateLimitedRequests=$rateLimitedRequests)"
 }

@@ -30,8 +30,12 @@ class Resp(val status: Int, val headers: Map<String, List<String>>, val body: St
 
 fun JsonElement.str(name: String): String? = (this as JsonObject)[name]?.let { if (it is kotlinx.serialization.json.JsonNull) null else it.jsonPrimitive.content }
 
-/** `java.net.http.HttpClient` against a sandbox; every response is validated with [Contract]. */
-class Api(private val sandbox: ClerkSandbox, private val key: String? = sandbox.secretKey) {
+/**
+ * `java.net.http.HttpClient` against a sandbox; every response is validated with [Contract]. With [apiVersion] every
+ * request carries `Clerk-API-Version`; for 2024-10-01 and older, session answers are also checked against that
+ * version's spec ([Contract.checkLegacy]).
+ */
+class Api(private val sandbox: ClerkSandbox, private val key: String? = sandbox.secretKey, private val apiVersion: String? = null) {
     val client: HttpClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .apply { sandbox.clientSslContext()?.let { sslContext(it) } }
@@ -46,10 +50,14 @@ class Api(private val sandbox: ClerkSandbox, private val key: String? = sandbox.
         val b = HttpRequest.newBuilder(URI.create(origin + "/v1" + pathAndQuery)).timeout(Duration.ofSeconds(10))
         if (auth != null) b.header("Authorization", "Bearer $auth")
         if (body != null) b.header("Content-Type", "application/json")
+        if (apiVersion != null) b.header("Clerk-API-Version", apiVersion)
         b.method(method, if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body))
         val r = client.send(b.build(), HttpResponse.BodyHandlers.ofString())
         val resp = Resp(r.statusCode(), r.headers().map(), r.body())
-        if (validate) Contract.check(method, "/v1$pathAndQuery", resp.status, resp.headers, resp.body)
+        if (validate) {
+            Contract.check(method, "/v1$pathAndQuery", resp.status, resp.headers, resp.body)
+            if (apiVersion != null && apiVersion <= "2024-10-01") Contract.checkLegacy(method, "/v1$pathAndQuery", resp.status, resp.body)
+        }
         return resp
     }
 }
