@@ -161,6 +161,9 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
     private val idleMs = System.getProperty("bench.idleMs")?.toLong() ?: 60_000L
     private val burst = System.getProperty("bench.linkBurst")?.toInt() ?: 64
 
+    /** Calls per operation of a throwaway client of each kind at D = 0 before anything is measured (JIT warm-up for all kinds). */
+    private val jvmWarmCalls = System.getProperty("bench.linkJvmWarmCalls")?.toInt() ?: if (quick) 10 else 100
+
     /** The sandbox closes idle connections only after this (longer than any idle here), so idle results show the clients' own pool policy. */
     private val serverIdleMs = System.getProperty("bench.linkServerIdleMs")?.toLong() ?: maxOf(300_000L, idleMs * 2)
 
@@ -188,6 +191,7 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
                 val userId = runBlocking { admin.sessions.get(t.sessionId).userId }
                 val jwt = runBlocking { admin.sessions.createToken(t.sessionId).jwt }
                 val newSessions = { n: Int -> runBlocking { (1..n).map { admin.sessions.create(userId).id } } }
+                jvmWarmUp(t, jwt, newSessions)
                 for (d in delays) runDelay(d, t, jwt, newSessions)
             } finally {
                 admin.close()
@@ -199,6 +203,28 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
     private fun makers(t: Target): List<Pair<String, (String) -> LinkClient>> =
         LinkVariants.clerkkit.map { v -> v.label to { url: String -> ClerkLinkClient(v, url, t.secretKey, t.trustStore) as LinkClient } } +
             ("official SDK 5.0.0" to { url: String -> SdkLinkClient(url, t.secretKey, t.trustStore) })
+
+    /**
+     * The code of every client kind compiled before any measurement: otherwise the first client measured in this fresh
+     * JVM pays the JIT's warm-up (seen as "clerkkit default" slower than the identical "CIO only").
+     */
+    private fun jvmWarmUp(t: Target, jwt: String, newSessions: (Int) -> List<String>) {
+        val target = URI(t.baseUrl)
+        val t0 = System.nanoTime()
+        var errors = 0
+        for ((_, make) in makers(t)) {
+            DelayProxy(target.host, target.port, 0).use { p ->
+                make(URI(target.scheme, null, target.host, p.port, target.path, null, null).toString()).use { c ->
+                    for (op in LinkOp.values()) {
+                        val ids = if (op == LinkOp.REVOKE) newSessions(jvmWarmCalls) else List(jvmWarmCalls) { t.sessionId }
+                        runBlocking(Dispatchers.Default) { for (id in ids) runCatching { c.call(op, id, jwt) }.onFailure { errors++ } }
+                    }
+                    c.concurrentGets(burst, t.sessionId)
+                }
+            }
+        }
+        emit("- JVM warm-up: a throwaway client of each kind, $jvmWarmCalls calls per operation + one burst at D = 0, ${"%.0f".format((System.nanoTime() - t0) / 1e9)} s, $errors errors; load ${Machine.loadAverage()}")
+    }
 
     private fun runDelay(d: Long, t: Target, jwt: String, newSessions: (Int) -> List<String>) {
         val target = URI(t.baseUrl)

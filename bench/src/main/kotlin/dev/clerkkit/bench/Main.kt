@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean
  * ```
  * Its options: `-Dbench.linkDelays=10,0` (D values in ms, one way), `-Dbench.idleMs=60000` (idle before each
  * after-idle call), `-Dbench.linkCalls=50` / `-Dbench.linkWarmCalls=30` (timed / warm-up calls per operation; 10 / 5
- * with `bench.quick`), `-Dbench.linkBurst=64` (concurrent gets from a new client), `-Dbench.linkServerIdleMs`
+ * with `bench.quick`), `-Dbench.linkBurst=64` (concurrent gets from a new client), `-Dbench.linkJvmWarmCalls=100` (JIT warm-up:
+ * a throwaway client of each kind first, calls per operation at D = 0), `-Dbench.linkServerIdleMs`
  * (the sandbox's idle-connection timeout; default max(300 s, 2 × idle), so the clients' own pools decide).
  */
 object Main {
