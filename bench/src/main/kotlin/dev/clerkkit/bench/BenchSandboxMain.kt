@@ -8,12 +8,15 @@ import java.util.Base64
  * The testkit sandbox in its own JVM, so the client's CPU per call is measured without the server in the process.
  * Prints `READY <baseUrl> <secretKey> <sessionId> <base64 PEM certificate or ->`, then answers lines on stdin:
  * `stats` -> `STATS <connectionsAccepted> <totalRequests> <openConnections>`. Exits when stdin closes.
+ * Arguments: `--https`; `--idle-timeout-ms N` (idle keep-alive connections closed by the server after N ms; default 60 s).
  */
 object BenchSandboxMain {
     @JvmStatic
     fun main(args: Array<String>) {
         val https = "--https" in args
-        val sandbox = ClerkSandbox.start(SandboxConfig.builder().https(https).maxRecordedRequests(0).build())
+        val idle = args.indexOf("--idle-timeout-ms").takeIf { it >= 0 }?.let { args[it + 1].toLong() }
+        val config = SandboxConfig.builder().https(https).maxRecordedRequests(0).apply { idle?.let { idleTimeoutMillis(it) } }.build()
+        val sandbox = ClerkSandbox.start(config)
         val user = sandbox.addUser()
         val session = sandbox.addSession(user, withLatestActivity = true)
         val pem = sandbox.certificatePem?.let { Base64.getEncoder().encodeToString(it.toByteArray()) } ?: "-"

@@ -17,6 +17,19 @@ import java.util.concurrent.atomic.AtomicBoolean
  * ```
  * Options (system properties): `-Dbench.phases=decode,load,post,tokens,inflight` (default all; also load-http, load-https, post-http, post-https, profile), `-Dbench.quick=true`
  * (seconds instead of tens of seconds: a smoke test, numbers meaningless), `-Dbench.out=FILE`.
+ *
+ * Phase `link` (not in the default list: it is slow, about 4 × idle time per delay plus a minute or two; see
+ * [LinkPhase]): `get`, `createToken`, `revoke`, `refresh` over https through a [DelayProxy] that delays every chunk
+ * D ms each way (a new connection's first bytes 2·D more), for clerkkit's variants ([LinkVariants]) and the official
+ * SDK: warm at 1 in flight, after idle, and a burst of concurrent gets from a new client.
+ * ```
+ * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" -Dbench.phases=link dev.clerkkit.bench.Main
+ * ```
+ * Its options: `-Dbench.linkDelays=10,0` (D values in ms, one way), `-Dbench.idleMs=60000` (idle before each
+ * after-idle call), `-Dbench.linkCalls=50` / `-Dbench.linkWarmCalls=30` (timed / warm-up calls per operation; 10 / 5
+ * with `bench.quick`), `-Dbench.linkBurst=64` (concurrent gets from a new client), `-Dbench.linkJvmWarmCalls=100` (JIT warm-up:
+ * a throwaway client of each kind first, calls per operation at D = 0), `-Dbench.linkServerIdleMs`
+ * (the sandbox's idle-connection timeout; default max(300 s, 2 × idle), so the clients' own pools decide).
  */
 object Main {
     private val quick = System.getProperty("bench.quick") == "true"
@@ -44,6 +57,7 @@ object Main {
         if ("profile" in phases) profile()
         if ("tokens" in phases) tokens()
         if ("inflight" in phases) inflight()
+        if ("link" in phases) LinkPhase(::emit, quick).run()
         emit("\n- load average at end: ${Machine.loadAverage()}; total bench time ${"%.0f".format((System.nanoTime() - started) / 1e9)} s\n")
         System.exit(0)
     }

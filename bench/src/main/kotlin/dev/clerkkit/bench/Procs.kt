@@ -32,9 +32,13 @@ class Child(mainClass: String, args: List<String>, jvmArgs: List<String> = empty
     }
 }
 
-/** The sandbox in its own JVM (see [BenchSandboxMain]). */
-class SandboxProcess(https: Boolean) : AutoCloseable {
-    private val child = Child("dev.clerkkit.bench.BenchSandboxMain", if (https) listOf("--https") else emptyList(), listOf("-Xmx1g", "-Xss512k"))
+/** The sandbox in its own JVM (see [BenchSandboxMain]); [idleTimeoutMs] null = the sandbox's default (60 s). */
+class SandboxProcess(https: Boolean, idleTimeoutMs: Long? = null) : AutoCloseable {
+    private val child = Child(
+        "dev.clerkkit.bench.BenchSandboxMain",
+        (if (https) listOf("--https") else emptyList()) + (idleTimeoutMs?.let { listOf("--idle-timeout-ms", "$it") } ?: emptyList()),
+        listOf("-Xmx1g", "-Xss512k"),
+    )
     val target: Target
 
     init {
