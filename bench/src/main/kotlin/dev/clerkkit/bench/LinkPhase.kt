@@ -26,26 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger
 class ClerkVariant(val label: String, val configure: ClerkConfig.Builder.() -> Unit)
 
 /**
- * The clerkkit configurations the link phase compares (next to Clerk's official SDK).
- *
- * **LEAD, WHEN MERGING THE TRANSPORT CHANGE: switch these to `builtInEngine`** (one line each; nothing else in the
- * phase depends on how a variant is built, and an engine injected here is closed by the phase):
- * - "clerkkit default": stays `{}` (the new default lane);
- * - "clerkkit on CIO only": `{ builtInEngine = BuiltInEngine.CIO }`;
- * - "clerkkit on OkHttp": `{ builtInEngine = BuiltInEngine.OKHTTP }` (drop the injected engine);
- * - if the new default is not `CIO_READS_OKHTTP_WRITES`, add
- *   `ClerkVariant("clerkkit CIO reads, OkHttp writes") { builtInEngine = BuiltInEngine.CIO_READS_OKHTTP_WRITES }`.
- *
- * Until then (before the transport change) "default" and "CIO only" are the same client (CIO for every call), and
- * "on OkHttp" is clerkkit with Ktor's OkHttp engine injected as driver (e) builds it ([okHttpEngine]).
+ * The clerkkit configurations the link phase compares (next to Clerk's official SDK): the default (OkHttp for every
+ * call), CIO reads with OkHttp writes, and CIO only.
  */
 object LinkVariants {
     val clerkkit: List<ClerkVariant> = listOf(
-        ClerkVariant("clerkkit default") { },
-        // MERGE: builtInEngine = BuiltInEngine.CIO
-        ClerkVariant("clerkkit on CIO only") { },
-        // MERGE: builtInEngine = BuiltInEngine.OKHTTP (and remove the injected engine)
-        ClerkVariant("clerkkit on OkHttp") { engine = okHttpEngine(trustStore) },
+        ClerkVariant("clerkkit default (OkHttp)") { },
+        ClerkVariant("clerkkit CIO reads, OkHttp writes") { builtInEngine = dev.clerkkit.BuiltInEngine.CIO_READS_OKHTTP_WRITES },
+        ClerkVariant("clerkkit on CIO only") { builtInEngine = dev.clerkkit.BuiltInEngine.CIO },
     )
 }
 
