@@ -73,6 +73,7 @@ internal class ClerkHttp(
 ) {
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
+    private val rateGate = dev.clerkkit.ratelimit.RateGate(config) // rate budget (issue 18)
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
         retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> once(call, options, decode, fresh) }
@@ -95,6 +96,7 @@ internal class ClerkHttp(
             }
             fresh = failure is ClerkTransportException
             failure.attempts = attempts
+            rateGate.afterFailure(failure) // rate budget (issue 18): a 429 pauses it until Retry-After
             if (attempts >= policy.maxAttempts) throw failure
             val wait = retryDelay(failure, call.replay, policy, attempts) ?: throw failure
             val elapsed = Duration.ofNanos(System.nanoTime() - started)
@@ -121,6 +123,7 @@ internal class ClerkHttp(
     }
 
     private suspend fun <T> once(call: ApiCall, options: RequestOptions, decode: (String) -> T, freshConnection: Boolean): T {
+        rateGate.beforeAttempt(call.operation, options.timeout ?: config.requestTimeout) // rate budget (issue 18)
         val generation = clients.acquire()
         try {
             // each attempt runs on the threads of the client it uses (its engine's own: no further hop inside Ktor)
