@@ -115,7 +115,7 @@ public class ClerkConfig private constructor(builder: Builder) {
     override fun toString(): String =
         "ClerkConfig(baseUrl=$baseUrl, apiVersion=$apiVersion, secretKey=${redact(secretKey)}, " +
             "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel, " +
-            "rateLimit=${if (rateBudget != null) "rateBudget=$rateBudget" else rateLimit})"
+            (if (rateBudget != null) "rateBudget=$rateBudget" else "rateLimit=$rateLimit") + ")"
 
     /** Mutable builder; every property starts at its documented default. Kotlin users set properties in the DSL. */
     public class Builder {

@@ -70,5 +70,8 @@ class RateLimitSpec : FunSpec({
         val c = ClerkConfig.builder().secretKey(TEST_SECRET).build()
         c.toString() shouldContain "rateLimit=100/10s"
         c.toString() shouldNotContain TEST_SECRET
+        val shared = c.toBuilder().rateBudget(LocalRateBudget(RateLimit.of(3, Duration.ofSeconds(2)))).build()
+        shared.toString() shouldContain "rateBudget=LocalRateBudget(3/2s)"
+        shared.toString() shouldNotContain "rateLimit="
     }
 })
