@@ -1,5 +1,8 @@
 package dev.clerkkit
 
+import dev.clerkkit.ratelimit.LocalRateBudget
+import dev.clerkkit.ratelimit.RateBudget
+import dev.clerkkit.ratelimit.RateLimit
 import io.ktor.client.engine.HttpClientEngine
 import java.net.URI
 import java.security.KeyStore
@@ -75,6 +78,25 @@ public class ClerkConfig private constructor(builder: Builder) {
     /** PEM public key for networkless token verification; `CLERK_JWT_KEY` in [fromEnv]. Default null (use JWKS). */
     public val jwtKey: String? = builder.jwtKey
 
+    private val rateLimitSetting: RateLimit? = builder.rateLimit
+
+    /**
+     * Client-side rate limit: each attempt of a call (retries included; `GET /v1/jwks` excepted) first takes a permit
+     * from a [LocalRateBudget] of this size, suspending while none is free; a call that would wait longer than its
+     * request timeout fails at once with [dev.clerkkit.errors.RateBudgetExhaustedException], and a 429 from Clerk
+     * pauses the budget until its `Retry-After`. Default [RateLimit.forKey] of [secretKey]: 100 requests per 10 s
+     * for `sk_test_` keys, 1,000 per 10 s for `sk_live_` keys, [RateLimit.OFF] for other keys. `CLERK_RATE_LIMIT`
+     * in [fromEnv]. Not used when [rateBudget] is set.
+     */
+    public val rateLimit: RateLimit = rateLimitSetting ?: RateLimit.forKey(secretKey)
+
+    /**
+     * A budget to take permits from instead of a local one of [rateLimit], e.g. one shared by many processes through
+     * Redis (module `clerkkit-redis`). The caller owns it: [ClerkClient.close] does not close it. Default null (a
+     * [LocalRateBudget] of [rateLimit]).
+     */
+    public val rateBudget: RateBudget? = builder.rateBudget
+
     init {
         require(secretKey.isNotBlank()) { "secretKey must not be blank" }
         require(apiVersion.isNotBlank()) { "apiVersion must not be blank" }
@@ -94,11 +116,13 @@ public class ClerkConfig private constructor(builder: Builder) {
         it.retryPolicy = retryPolicy; it.keepAliveTime = keepAliveTime; it.maxConnections = maxConnections
         it.maxResponseBytes = maxResponseBytes; it.logLevel = logLevel; it.allowInsecureHttp = allowInsecureHttp
         it.trustStore = trustStore; it.builtInEngine = builtInEngine; it.engine = engine; it.jwtKey = jwtKey
+        it.rateLimit = rateLimitSetting; it.rateBudget = rateBudget
     }
 
     override fun toString(): String =
         "ClerkConfig(baseUrl=$baseUrl, apiVersion=$apiVersion, secretKey=${redact(secretKey)}, " +
-            "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel)"
+            "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel, " +
+            (if (rateBudget != null) "rateBudget=$rateBudget" else "rateLimit=$rateLimit") + ")"
 
     /** Mutable builder; every property starts at its documented default. Kotlin users set properties in the DSL. */
     public class Builder {
@@ -136,6 +160,10 @@ public class ClerkConfig private constructor(builder: Builder) {
         public var engine: HttpClientEngine? = null
         /** See [ClerkConfig.jwtKey]. */
         public var jwtKey: String? = null
+        /** See [ClerkConfig.rateLimit]; null (the default) sizes it from the secret key ([RateLimit.forKey]). */
+        public var rateLimit: RateLimit? = null
+        /** See [ClerkConfig.rateBudget]. */
+        public var rateBudget: RateBudget? = null
 
         /** Sets [secretKey]. */
         public fun secretKey(value: String): Builder = apply { secretKey = value }
@@ -175,6 +203,10 @@ public class ClerkConfig private constructor(builder: Builder) {
         public fun engine(value: HttpClientEngine?): Builder = apply { engine = value }
         /** Sets [jwtKey]. */
         public fun jwtKey(value: String?): Builder = apply { jwtKey = value }
+        /** Sets [rateLimit] ([RateLimit.OFF] turns client-side limiting off). */
+        public fun rateLimit(value: RateLimit): Builder = apply { rateLimit = value }
+        /** Sets [rateBudget] (null: a local budget of [rateLimit]). */
+        public fun rateBudget(value: RateBudget?): Builder = apply { rateBudget = value }
 
         /** Validates and freezes the configuration. @throws IllegalArgumentException on a missing key or bad value. */
         public fun build(): ClerkConfig = ClerkConfig(this)
@@ -197,7 +229,9 @@ public class ClerkConfig private constructor(builder: Builder) {
 
         /**
          * A builder filled from the environment: `CLERK_SECRET_KEY` (required at [Builder.build]),
-         * `CLERK_API_URL` (optional base URL), `CLERK_API_VERSION` (optional), `CLERK_JWT_KEY` (optional PEM).
+         * `CLERK_API_URL` (optional base URL), `CLERK_API_VERSION` (optional), `CLERK_JWT_KEY` (optional PEM),
+         * `CLERK_RATE_LIMIT` (optional [rateLimit][ClerkConfig.rateLimit]: `100/10s`, `5/500ms`, `off`; see [RateLimit.parse]).
+         * @throws IllegalArgumentException when `CLERK_RATE_LIMIT` is set but malformed.
          */
         @JvmStatic
         public fun fromEnv(): Builder = fromEnv(System::getenv)
@@ -207,6 +241,13 @@ public class ClerkConfig private constructor(builder: Builder) {
             env("CLERK_API_URL")?.takeIf { it.isNotBlank() }?.let { baseUrl = it }
             env("CLERK_API_VERSION")?.takeIf { it.isNotBlank() }?.let { apiVersion = it }
             env("CLERK_JWT_KEY")?.takeIf { it.isNotBlank() }?.let { jwtKey = it }
+            env("CLERK_RATE_LIMIT")?.takeIf { it.isNotBlank() }?.let {
+                rateLimit = try {
+                    RateLimit.parse(it)
+                } catch (e: IllegalArgumentException) {
+                    throw IllegalArgumentException("CLERK_RATE_LIMIT: ${e.message}", e)
+                }
+            }
         }
 
         internal fun redact(secret: String): String =

@@ -3,6 +3,7 @@ package dev.clerkkit.bench
 import com.clerk.backend_api.Clerk
 import com.clerk.backend_api.utils.HTTPClient
 import dev.clerkkit.ClerkClient
+import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.java.ClerkJavaClient
 import dev.clerkkit.sessions.Session
 import io.ktor.client.HttpClient
@@ -122,6 +123,7 @@ class OursKotlin(private val t: Target, private val post: Boolean = false) : Dri
         baseUrl = t.baseUrl
         secretKey = t.secretKey
         trustStore = t.trustStore
+        rateLimit = RateLimit.OFF // the sandbox's key is sk_test_: the default 100 per 10 s would cap the benchmark
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =
@@ -135,7 +137,8 @@ class OursKotlin(private val t: Target, private val post: Boolean = false) : Dri
 
 /** (b) clerkkit Java: `ClerkJavaClient.sessions().get(id)`, an async closed loop chained with whenComplete. */
 class OursJava(private val t: Target) : Driver("clerkkit Java (futures)") {
-    val client: ClerkJavaClient = ClerkJavaClient.builder().secretKey(t.secretKey).baseUrl(t.baseUrl).trustStore(t.trustStore).build()
+    val client: ClerkJavaClient = ClerkJavaClient.builder().secretKey(t.secretKey).baseUrl(t.baseUrl).trustStore(t.trustStore)
+        .rateLimit(RateLimit.OFF).build()
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit {
         val done = CountDownLatch(concurrency)
@@ -273,6 +276,7 @@ open class OursOnEngine(private val t: Target, private val post: Boolean, label:
         baseUrl = t.baseUrl
         secretKey = t.secretKey
         engine = this@OursOnEngine.engine
+        rateLimit = RateLimit.OFF
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =

@@ -39,6 +39,7 @@ object InflightMain {
                 val client = ClerkClient {
                     baseUrl = base
                     secretKey = KEY
+                    rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF
                     maxConnections = conns
                     requestTimeout = Duration.ofSeconds(120)
                     connectTimeout = Duration.ofSeconds(60)

@@ -64,6 +64,7 @@ class ClerkLinkClient(variant: ClerkVariant, url: String, key: String, store: Ke
         baseUrl = url
         secretKey = key
         trustStore = store
+        rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF // the sandbox's key is sk_test_: 100 per 10 s would cap the phase
         variant.configure(this)
     }
     private val refreshParams = { jwt: String ->
@@ -170,10 +171,11 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
         emit("- load average at start: ${Machine.loadAverage()}")
         SandboxProcess(https = true, idleTimeoutMs = serverIdleMs).use { sandbox ->
             val t = sandbox.target
-            val admin = ClerkClient {
+            val admin = ClerkClient { // the default engine pools POSTs too: creating sessions stays cheap
                 baseUrl = t.baseUrl
                 secretKey = t.secretKey
-                engine = okHttpEngine(t.trustStore) // pooled for POSTs too: creating sessions stays cheap
+                trustStore = t.trustStore
+                rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF
             }
             try {
                 val userId = runBlocking { admin.sessions.get(t.sessionId).userId }

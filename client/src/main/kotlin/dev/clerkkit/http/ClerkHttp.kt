@@ -8,6 +8,7 @@ import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTimeoutException
 import dev.clerkkit.errors.ClerkTransportException
 import dev.clerkkit.errors.ErrorMapper
+import dev.clerkkit.ratelimit.RateGate
 import io.ktor.client.plugins.timeout
 import io.ktor.client.request.header
 import io.ktor.client.request.prepareRequest
@@ -30,7 +31,7 @@ import java.time.Duration
 
 /**
  * The one HTTP pipeline. A call goes, top-down: [execute] → [retrying] (the retry loop, decisions in Retries.kt) →
- * [attempt] (one attempt under the request timeout, on the lane the [Transport] picks) → [exchange] (the request on
+ * [attempt] (a permit of the rate budget, then one attempt under the request timeout, on the lane the [Transport] picks) → [exchange] (the request on
  * the wire; engine failures typed in TransportErrors.kt) → [handle] (2xx → decode, otherwise → [ErrorMapper]).
  * Nothing else in clerkkit talks HTTP.
  */
@@ -41,6 +42,9 @@ internal class ClerkHttp(
     private val baseUrl = config.baseUrl
     private val authorization = "Bearer " + config.secretKey
     private val host = runCatching { java.net.URI(baseUrl).authority }.getOrDefault(baseUrl)
+
+    /** The rate budget every attempt draws from (docs/rate-limit.md). */
+    private val rateGate = RateGate(config)
 
     suspend fun <T> execute(call: ApiCall, options: RequestOptions, decode: (String) -> T): T =
         retrying(call, options.retryPolicy ?: config.retryPolicy) { fresh -> attempt(call, options, decode, fresh) }
@@ -62,6 +66,7 @@ internal class ClerkHttp(
             }
             fresh = failure is ClerkTransportException
             failure.attempts = attempts
+            rateGate.afterFailure(failure) // a 429 pauses the budget until Retry-After
             if (attempts >= policy.maxAttempts) throw failure
             val wait = retryDelay(failure, call.replay, policy, attempts) ?: throw failure
             val elapsed = Duration.ofNanos(System.nanoTime() - started)
@@ -74,8 +79,10 @@ internal class ClerkHttp(
      * One attempt under the request timeout: a coroutine timer around the attempt rather than Ktor's HttpTimeout plugin,
      * which launches a coroutine per call for it (measured: ~5-10% of the per-call cost at low concurrency).
      */
-    private suspend fun <T> attempt(call: ApiCall, options: RequestOptions, decode: (String) -> T, fresh: Boolean): T =
-        transport.attempt(call, fresh) { ride ->
+    private suspend fun <T> attempt(call: ApiCall, options: RequestOptions, decode: (String) -> T, fresh: Boolean): T {
+        // one permit of the rate budget per attempt (suspends while none is free; fails at once past the call's timeout)
+        rateGate.beforeAttempt(call.operation, options.timeout ?: config.requestTimeout)
+        return transport.attempt(call, fresh) { ride ->
             val limit = options.timeout ?: config.requestTimeout
             val started = System.nanoTime()
             try {
@@ -88,6 +95,7 @@ internal class ClerkHttp(
                 throw e
             }
         }
+    }
 
     /** The request on the wire, and its answer read inside the response scope. */
     private suspend fun <T> exchange(ride: Ride, call: ApiCall, options: RequestOptions, decode: (String) -> T): T {

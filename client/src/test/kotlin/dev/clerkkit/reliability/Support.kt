@@ -19,13 +19,18 @@ class RecordingSleeper {
         RetryPolicy.builder().sleeper { waits += it }.apply(configure).build()
 }
 
-/** A client with the default engine against [sandbox] (http or https), retries recorded, never sleeping. */
+/**
+ * A client with the default engine against [sandbox] (http or https), retries recorded, never sleeping. Its
+ * client-side rate limit is off: these specs send thousands of calls per second on purpose (the limiter is tested in
+ * `ratelimit/`).
+ */
 fun sandboxClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSleeper(), configure: ClerkConfig.Builder.() -> Unit = {}) =
     ClerkClient {
         secretKey = sandbox.secretKey
         baseUrl = sandbox.baseUrl
         sandbox.trustStore?.let { trustStore = it }
         retryPolicy = sleeper.policy()
+        rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF
         configure()
     }
 

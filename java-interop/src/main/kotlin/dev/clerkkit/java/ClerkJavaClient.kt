@@ -3,6 +3,8 @@ package dev.clerkkit.java
 import dev.clerkkit.BuiltInEngine
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
+import dev.clerkkit.ratelimit.RateBudget
+import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RetryPolicy
 import kotlinx.coroutines.CoroutineDispatcher
@@ -152,6 +154,21 @@ public class ClerkJavaClient private constructor(
 
         /** How long an idle keep-alive connection is kept (built-in engines; CIO: at most 3/4 of the socket timeout). Default 5 min. */
         public fun keepAliveTime(value: Duration): Builder = apply { config.keepAliveTime(value) }
+
+        /**
+         * Client-side rate limit ([ClerkConfig.rateLimit]): each call waits (without blocking a thread) for a permit
+         * and fails at once with `RateBudgetExhaustedException` when none frees up within its request timeout.
+         * Default sized from the key: 100 per 10 s for `sk_test_`, 1,000 per 10 s for `sk_live_`, otherwise none.
+         * [RateLimit.OFF] turns it off.
+         */
+        public fun rateLimit(value: RateLimit): Builder = apply { config.rateLimit(value) }
+
+        /**
+         * A budget shared with other clients or processes instead of a local one of [rateLimit], e.g.
+         * `RedisRateBudget.create(redisUri, secretKey)` from `clerkkit-redis` ([ClerkConfig.rateBudget]). Default
+         * `null`. The caller owns it: closing the client does not close it.
+         */
+        public fun rateBudget(value: RateBudget?): Builder = apply { config.rateBudget(value) }
 
         /** What the client logs through SLF4J (`Authorization` always redacted). Default [LogLevel.NONE]. */
         public fun logLevel(value: LogLevel): Builder = apply { config.logLevel(value) }

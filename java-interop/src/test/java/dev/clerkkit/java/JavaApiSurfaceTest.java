@@ -38,8 +38,10 @@ import org.junit.jupiter.api.Test;
 class JavaApiSurfaceTest {
     /**
      * Kotlin-first types. Java callers use {@link ClerkJavaClient} and {@link SessionsAsync} instead of the first three;
-     * {@code Sleeper} and {@code JwksFetcher} are suspend SPIs for Kotlin code (Java callers keep the defaults: a real
-     * wait, and the client's own JWKS fetch behind {@code ClerkJavaClient.verifyToken}).
+     * {@code Sleeper}, {@code JwksFetcher} and {@code RateBudget} (with its built-in {@code LocalRateBudget}) are suspend
+     * SPIs for Kotlin code (Java callers keep the defaults: a real wait, the client's own JWKS fetch behind
+     * {@code ClerkJavaClient.verifyToken}, and a local rate budget sized by {@code rateLimit}, or pass a ready-made
+     * budget such as {@code RedisRateBudget}).
      */
     private static final Set<String> KOTLIN_FIRST = Set.of(
         "dev.clerkkit.ClerkClient",
@@ -47,7 +49,9 @@ class JavaApiSurfaceTest {
         "dev.clerkkit.sessions.Sessions",
         "dev.clerkkit.tokens.SessionTokenVerifier",
         "dev.clerkkit.Sleeper",
-        "dev.clerkkit.tokens.JwksFetcher");
+        "dev.clerkkit.tokens.JwksFetcher",
+        "dev.clerkkit.ratelimit.RateBudget",
+        "dev.clerkkit.ratelimit.LocalRateBudget");
 
     /** Kotlin-only DSL entry points on companions (`ClerkConfig { ... }`); Java has the static builder() instead. */
     private static final Set<String> DSL_NAMES = Set.of("invoke");

@@ -1,0 +1,24 @@
+package dev.clerkkit.errors
+
+import java.time.Duration
+import java.time.Instant
+
+/**
+ * The call was not sent: the client-side rate budget ([dev.clerkkit.ClerkConfig.rateLimit], or a shared
+ * [dev.clerkkit.ClerkConfig.rateBudget]) has no permit left, and the next one frees up later than the call may wait
+ * (its request timeout). Thrown at once, without waiting; never retried. No request reached Clerk.
+ */
+public class RateBudgetExhaustedException internal constructor(
+    override val operation: String,
+    /** How long until the budget has a permit again. */
+    public val availableIn: Duration,
+    /** The longest this call could wait for a permit (its request timeout). */
+    public val maxWait: Duration,
+) : ClerkException(
+    "$operation not sent: the local rate budget is exhausted; a permit frees up in ${availableIn.toMillis()} ms, " +
+        "later than this call may wait (${maxWait.toMillis()} ms)",
+    null,
+) {
+    /** When the budget has a permit again (wall clock, computed when the call failed). */
+    public val availableAt: Instant = Instant.now().plus(availableIn)
+}
