@@ -70,7 +70,7 @@ public class ClerkClient(
 
         /**
          * A client configured from the environment (`CLERK_SECRET_KEY`, optional `CLERK_API_URL`,
-         * `CLERK_API_VERSION`, `CLERK_JWT_KEY`), then [configure].
+         * `CLERK_API_VERSION`, `CLERK_JWT_KEY`, `CLERK_RATE_LIMIT`), then [configure]; see [ClerkConfig.fromEnv].
          * @throws IllegalArgumentException when `CLERK_SECRET_KEY` is not set.
          */
         @JvmStatic

@@ -128,7 +128,7 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
      * session token for it. Newer API versions answer 410 ([dev.clerkkit.errors.GoneException]).
      */
     @Deprecated(
-        "Clerk deprecated this endpoint (410 on API versions after 2024-10-01). Verify the session token locally, " +
+        "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
             "without a network call: ClerkClient.verifyToken(token).",
     )
     public suspend fun verify(sessionId: String, token: String, options: RequestOptions = RequestOptions.NONE): Session {

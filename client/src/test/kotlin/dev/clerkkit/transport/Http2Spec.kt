@@ -65,6 +65,7 @@ class Http2Spec : FunSpec({
         baseUrl = server.url("/v1").toString().trimEnd('/').replace("127.0.0.1", "localhost")
         trustStore = trust
         retryPolicy = sleeper.policy()
+        rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF // hundreds of calls in seconds, on purpose
     }
     afterSpec { clerk.close(); server.close() }
     beforeTest { seen.clear() }

@@ -173,7 +173,7 @@ public class SessionsAsync internal constructor(
      * (networkless JWT verification with the instance's public key, [dev.clerkkit.ClerkConfig.jwtKey] / JWKS).
      */
     @Deprecated(
-        "Clerk deprecated this endpoint (410 on API versions after 2024-10-01). Verify the session token locally, " +
+        "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
             "without a network call (networkless JWT verification with ClerkConfig.jwtKey / JWKS).",
     )
     @Suppress("DEPRECATION")
@@ -181,7 +181,7 @@ public class SessionsAsync internal constructor(
 
     /** [verify] with per-call [options]. @deprecated See [verify]. */
     @Deprecated(
-        "Clerk deprecated this endpoint (410 on API versions after 2024-10-01). Verify the session token locally, " +
+        "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
             "without a network call (networkless JWT verification with ClerkConfig.jwtKey / JWKS).",
     )
     @Suppress("DEPRECATION")
