@@ -83,6 +83,7 @@ public final class ClerkShell {
         if (sandbox != null) sandbox.close();
         client = null;
         sandbox = null;
+        FAILURES.set(0);
     }
 
     /**
@@ -227,9 +228,9 @@ public final class ClerkShell {
     }
 
     /**
-     * Runs any call, typically on {@link #client()}: {@code call(() -> client().sessions().get("sess_1").join())}.
-     * Prints the result (sessions as a table) and returns it; on failure prints one line (status, code, message, trace
-     * id; no stack trace), counts it in {@link #failures()} and returns null.
+     * Runs any call, typically on {@link #client()}, and returns its result (JShell shows it):
+     * {@code call(() -> client().sessions().get("sess_1").join())}. On failure it prints one line instead of a stack
+     * trace (status, code, message, trace id), counts it in {@link #failures()} and returns null.
      */
     public static <T> T call(Callable<T> action) {
         if (action == null) {
@@ -237,16 +238,13 @@ public final class ClerkShell {
             return null;
         }
         return attempt(() -> {
-            T result;
             try {
-                result = action.call();
+                return action.call();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
-            print(result);
-            return result;
         });
     }
 
@@ -358,19 +356,6 @@ public final class ClerkShell {
     private static void reject(String problem) {
         FAILURES.incrementAndGet();
         System.out.println("error: " + problem + "; nothing was sent");
-    }
-
-    private static void print(Object result) {
-        if (result instanceof Session) {
-            System.out.print(format(List.of((Session) result)));
-        } else if (result instanceof List && !((List<?>) result).isEmpty()
-            && ((List<?>) result).stream().allMatch(o -> o instanceof Session)) {
-            List<Session> sessions = new ArrayList<>();
-            for (Object o : (List<?>) result) sessions.add((Session) o);
-            System.out.print(format(sessions));
-        } else if (result != null) {
-            System.out.println(result);
-        }
     }
 
     /** Formats sessions as the kit's table: id, user, status, last active, expires. */

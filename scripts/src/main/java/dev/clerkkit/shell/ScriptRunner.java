@@ -9,16 +9,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
 
 /**
  * Runs a JShell script (a file, or standard input with {@code -}) with the kit loaded, the way {@code scripts/clerk-shell}
@@ -39,6 +42,9 @@ public final class ScriptRunner {
     private static final Pattern EXIT = Pattern.compile("/exit(?:\\s+(-?\\d+))?\\s*;?\\s*");
     private static final Pattern WRAPPERS = Pattern.compile(
         "java\\.util\\.concurrent\\.(CompletionException|ExecutionException)|java\\.lang\\.reflect\\.InvocationTargetException");
+
+    private static final Set<Snippet.SubKind> SHOWN = Set.of(Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND,
+        Snippet.SubKind.VAR_VALUE_SUBKIND, Snippet.SubKind.OTHER_EXPRESSION_SUBKIND);
 
     private final JShell shell;
     private final PrintStream out;
@@ -86,10 +92,20 @@ public final class ScriptRunner {
             return 2;
         }
         System.setProperty("clerkkit.shell.mode", "script");
+        // The kit's boot (sandbox or client, then the banner) runs while JShell's compiler warms up; the startup
+        // file's ClerkShell.boot() then finds it done. Snippets share this JVM's ClerkShell class.
+        Thread boot = new Thread(ClerkShell::boot, "clerk-shell-boot");
+        boot.start();
         try (JShell shell = JShell.builder().executionEngine("local").out(out).err(out).build()) {
             shell.addToClasspath(System.getProperty("java.class.path"));
             ScriptRunner runner = new ScriptRunner(shell, out);
             runner.runAll(DEFAULT_IMPORTS, false);
+            try {
+                boot.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
             runner.runAll(startupText, false);
             if (runner.failures > 0) {
                 out.println("error: the kit did not start (see above)");
@@ -104,41 +120,66 @@ public final class ScriptRunner {
         }
     }
 
-    /** Splits [text] into complete snippets and evaluates them in order; stops at {@code /exit}. */
+    /**
+     * Evaluates [text] command by command, the way the interactive prompt cuts typed lines: lines are collected until
+     * they form a complete snippet (several snippets on one line are split); a line starting with {@code /} between
+     * snippets is a JShell command. Stops at {@code /exit}.
+     */
     private void runAll(String text, boolean echo) {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        String remaining = text;
-        while (exitRequested == null) {
-            remaining = skipBlankAndComments(remaining);
-            if (remaining.isEmpty()) return;
-            if (remaining.startsWith("/")) {
-                int eol = remaining.indexOf('\n');
-                String command = (eol < 0 ? remaining : remaining.substring(0, eol)).strip();
-                remaining = eol < 0 ? "" : remaining.substring(eol + 1);
-                command(command, echo);
+        StringBuilder pending = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (exitRequested != null) return;
+            String stripped = line.strip();
+            if (skipBlankAndComments(pending.toString()).isEmpty() && stripped.startsWith("/")
+                && !stripped.startsWith("//") && !stripped.startsWith("/*")) {
+                pending.setLength(0);
+                command(stripped, echo);
                 continue;
             }
-            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            pending.append(line).append('\n');
+            drain(pending, false, echo);
+        }
+        if (exitRequested == null) drain(pending, true, echo);
+    }
+
+    /** Evaluates the complete snippets at the start of [pending]; at the end of input, also an incomplete rest. */
+    private void drain(StringBuilder pending, boolean endOfInput, boolean echo) {
+        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+        while (exitRequested == null) {
+            String src = skipBlankAndComments(pending.toString());
+            if (src.isEmpty()) {
+                pending.setLength(0);
+                return;
+            }
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(src);
             String snippet;
+            String rest;
             switch (info.completeness()) {
                 case COMPLETE:
                 case COMPLETE_WITH_SEMI:
                 case UNKNOWN:
                     snippet = info.source();
-                    remaining = info.remaining();
+                    rest = info.remaining();
                     break;
                 case EMPTY:
+                    pending.setLength(0);
                     return;
-                default: // DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE: the text ends inside a command
-                    snippet = remaining;
-                    remaining = "";
+                default: // DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE: wait for more lines, unless there are none
+                    if (!endOfInput) {
+                        pending.setLength(0);
+                        pending.append(src);
+                        return;
+                    }
+                    snippet = src;
+                    rest = "";
                     break;
             }
             if (snippet == null || snippet.isBlank()) {
-                // analyzeCompletion could not cut a snippet: evaluate the rest as one, for its diagnostics
-                snippet = remaining;
-                remaining = "";
+                snippet = src;
+                rest = "";
             }
+            pending.setLength(0);
+            pending.append(rest == null ? "" : rest);
             if (echo) echo(snippet);
             eval(snippet);
         }
@@ -178,13 +219,16 @@ public final class ScriptRunner {
             if (e.status() == Snippet.Status.REJECTED) {
                 failures++;
                 List<String> messages = new ArrayList<>();
-                shell.diagnostics(s).filter(Diag::isError).forEach(d -> messages.add(firstLine(d.getMessage(Locale.ROOT))));
+                shell.diagnostics(s).filter(Diag::isError).forEach(d -> messages.add(oneLine(d.getMessage(Locale.ROOT))));
                 out.println("error: " + (messages.isEmpty() ? "this snippet does not compile" : String.join("; ", messages)));
             } else if (e.exception() != null) {
                 failures++;
                 out.println(describe(e.exception()));
-            } else if (s.kind() == Snippet.Kind.EXPRESSION && e.value() != null && !e.value().isEmpty()) {
-                out.println(e.value());
+            } else if (e.value() != null && !e.value().isEmpty() && SHOWN.contains(s.subKind())) {
+                // like the prompt's concise feedback: the values of expressions, not of declarations
+                String name = s instanceof VarSnippet ? ((VarSnippet) s).name()
+                    : s instanceof ExpressionSnippet ? ((ExpressionSnippet) s).name() : null;
+                out.println((name == null || name.isEmpty() ? "" : name + " ==> ") + e.value());
             }
         }
     }
@@ -205,6 +249,16 @@ public final class ScriptRunner {
         if (type.startsWith("dev.clerkkit.") && !message.isEmpty()) return "error: " + message;
         String simple = type.substring(type.lastIndexOf('.') + 1);
         return "error: " + simple + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    /** A compiler message on one line: "cannot find symbol; symbol: method foo(int)". */
+    private static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : message.strip().split("\n")) {
+            if (line.isBlank() || line.strip().startsWith("location:")) continue;
+            sb.append(sb.length() == 0 ? "" : "; ").append(line.strip().replaceAll("\\s+", " "));
+        }
+        return sb.toString();
     }
 
     private static String firstLine(String s) {
