@@ -94,7 +94,13 @@ public final class ScriptRunner {
         System.setProperty("clerkkit.shell.mode", "script");
         // The kit's boot (sandbox or client, then the banner) runs while JShell's compiler warms up; the startup
         // file's ClerkShell.boot() then finds it done. Snippets share this JVM's ClerkShell class.
-        Thread boot = new Thread(ClerkShell::boot, "clerk-shell-boot");
+        Thread boot = new Thread(() -> {
+            try {
+                ClerkShell.boot();
+            } catch (RuntimeException e) {
+                // the startup file's ClerkShell.boot() fails the same way and reports it as one line
+            }
+        }, "clerk-shell-boot");
         boot.start();
         try (JShell shell = JShell.builder().executionEngine("local").out(out).err(out).build()) {
             shell.addToClasspath(System.getProperty("java.class.path"));
