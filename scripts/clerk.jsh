@@ -1,4 +1,4 @@
-// clerkkit JShell kit: loaded by scripts/clerk-shell. Type help() for the helpers.
+// clerkkit JShell kit: the startup file of scripts/clerk-shell (interactive prompt and script runs). help() lists the helpers.
 import dev.clerkkit.java.*;
 import dev.clerkkit.sessions.*;
 import dev.clerkkit.errors.*;

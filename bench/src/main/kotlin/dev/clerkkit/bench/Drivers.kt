@@ -118,11 +118,17 @@ private fun coroutineLoops(dispatcher: CoroutineDispatcher, n: Int, rec: Recorde
  * (a) clerkkit Kotlin: `ClerkClient.sessions.get` (or `revoke` when [post]: a cheap, repeatable POST), callers on
  * Dispatchers.Default (a typical suspend caller).
  */
-class OursKotlin(private val t: Target, private val post: Boolean = false) : Driver("clerkkit Kotlin (suspend)") {
+class OursKotlin(
+    private val t: Target,
+    private val post: Boolean = false,
+    engine: dev.clerkkit.BuiltInEngine = dev.clerkkit.BuiltInEngine.OKHTTP,
+    label: String = "clerkkit Kotlin (suspend)",
+) : Driver(label) {
     val client = ClerkClient {
         baseUrl = t.baseUrl
         secretKey = t.secretKey
         trustStore = t.trustStore
+        builtInEngine = engine
         rateLimit = RateLimit.OFF // the sandbox's key is sk_test_: the default 100 per 10 s would cap the benchmark
     }
 

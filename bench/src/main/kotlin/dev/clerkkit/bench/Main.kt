@@ -106,6 +106,7 @@ object Main {
             val all: List<(Target) -> Driver> = listOf(
                 { OursKotlin(it) }, { OursJava(it) }, { OfficialSdk(it) }, { BareCio(it) }, { OursOkHttp(it) }, { BareCioDefaultCallers(it) },
                 { OursJdk(it) },
+                { OursKotlin(it, engine = dev.clerkkit.BuiltInEngine.CIO_READS_OKHTTP_WRITES, label = "clerkkit Kotlin, CIO reads (suspend)") },
             )
             // -Dbench.drivers=0,5 runs a subset (indices into this list; the tables then skip their ratio columns)
             val only = System.getProperty("bench.drivers")?.split(',')?.map { it.trim().toInt() }?.toSet()
@@ -139,7 +140,10 @@ object Main {
         emit("\n## POST /sessions/{id}/revoke over $proto (sandbox in a separate JVM)\n")
         SandboxProcess(https).use { sandbox ->
             val t = sandbox.target
-            val drivers = listOf(OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true), OursJdk(t, post = true))
+            val drivers = listOf(
+                OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true), OursJdk(t, post = true),
+                OursKotlin(t, post = true, engine = dev.clerkkit.BuiltInEngine.CIO, label = "clerkkit Kotlin on CIO only (suspend)"),
+            )
             try {
                 for (d in drivers) {
                     val rec = Recorder()

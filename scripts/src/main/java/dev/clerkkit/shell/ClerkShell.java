@@ -1,8 +1,10 @@
 package dev.clerkkit.shell;
 
+import dev.clerkkit.errors.AuthenticationException;
 import dev.clerkkit.errors.ClerkApiException;
-import dev.clerkkit.errors.ClerkError;
 import dev.clerkkit.errors.ClerkException;
+import dev.clerkkit.errors.ClerkTransportException;
+import dev.clerkkit.errors.PermissionDeniedException;
 import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.sessions.RefreshFormat;
 import dev.clerkkit.sessions.RefreshSessionParams;
@@ -22,9 +24,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import kotlinx.serialization.json.JsonElement;
 import kotlinx.serialization.json.JsonObject;
 import kotlinx.serialization.json.JsonPrimitive;
@@ -35,10 +40,17 @@ import kotlinx.serialization.json.JsonPrimitive;
  *
  * <p>With {@code CLERK_SECRET_KEY} set it talks to Clerk ({@code CLERK_API_URL} overrides the base URL); without it,
  * it starts the embedded testkit sandbox with demo users and sessions. Uses only the Java facade for Clerk calls.
- * Helpers never throw: a failure prints one line (status, code, message, trace id).
+ *
+ * <p>Helpers never throw and never widen a query: a null, blank or malformed id is refused before any call, and every
+ * failure prints one line ({@code error: HTTP status code: message (trace id ...)}) and is counted in
+ * {@link #failures()}, which a script run turns into its exit status. {@link #call(Callable)} does the same for a
+ * direct {@code client()} call.
  */
 public final class ClerkShell {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    /** Clerk ids: a prefix such as {@code user_}, then letters, digits, {@code _} or {@code -}. */
+    private static final Pattern ID_BODY = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final AtomicInteger FAILURES = new AtomicInteger();
     private static ClerkJavaClient client;
     private static ClerkSandbox sandbox;
 
@@ -60,10 +72,24 @@ public final class ClerkShell {
             System.out.println("clerkkit shell: connected to " + client.config().getBaseUrl()
                 + " (API version " + client.config().getApiVersion() + ")");
         }
-        System.out.println("type help() for the helpers");
+        if ("interactive".equals(System.getProperty("clerkkit.shell.mode"))) {
+            System.out.println("type help() for the helpers, /exit to leave");
+        }
     }
 
-    /** The client the helpers use, for anything they don't cover: {@code client().sessions().get(id).join()}. */
+    /** Closes the client and stops the sandbox (a script run calls this at its end). */
+    public static synchronized void shutdown() {
+        if (client != null) client.close();
+        if (sandbox != null) sandbox.close();
+        client = null;
+        sandbox = null;
+        FAILURES.set(0);
+    }
+
+    /**
+     * The client the helpers use, for anything they don't cover: {@code client().sessions().get(id).join()}.
+     * Wrap such a call in {@link #call(Callable)} for a one-line error instead of a stack trace.
+     */
     public static ClerkJavaClient client() {
         boot();
         return client;
@@ -74,10 +100,15 @@ public final class ClerkShell {
         return sandbox;
     }
 
+    /** How many helper calls failed so far in this session (a script run exits with 1 when any did). */
+    public static int failures() {
+        return FAILURES.get();
+    }
+
     /** Prints the helpers. */
     public static void help() {
         System.out.println(String.join("\n",
-            "helpers (ids are strings, e.g. \"user_demo_alice\"):",
+            "helpers (ids are strings, e.g. \"user_demo_alice\"; null, blank or malformed ids are refused before any call):",
             "  sessions(userId)                 all of a user's sessions (newest first)",
             "  active(userId)                   only the active ones",
             "  sessionsOfClient(clientId)       a client's sessions",
@@ -88,55 +119,76 @@ public final class ClerkShell {
             "  token(sessionId, template)       mint a token from a JWT template",
             "  refresh(sessionId, expiredToken, refreshToken, origin)   refresh a session token",
             "  verify(token)                    verify a session token locally and show its claims",
+            "  call(() -> client().sessions().get(id).join())   any client call: its result, or one error line",
             "  client()                         the ClerkJavaClient, for everything else",
-            "  sandbox()                        the embedded sandbox (offline mode only)",
+            "  sandbox()                        the embedded sandbox (offline mode only; null when live)",
+            "  tour()                           the demo: offline tour, or liveTour() when CLERK_SECRET_KEY is set",
             "  liveTour()                       the demo's read-only tour on CLERK_DEMO_USER_ID (live mode)",
+            "  failures()                       how many helper calls failed so far",
             "  /exit                            leave"));
     }
 
     /** Prints all sessions of [userId]. */
     public static void sessions(String userId) {
-        table(() -> client().sessions().listAll(SessionListParams.builder().userId(userId).build()).toList());
+        if (valid("sessions", "userId", userId, "user_")) {
+            table(() -> client().sessions().listAll(SessionListParams.builder().userId(userId).build()).toList());
+        }
     }
 
     /** Prints the active sessions of [userId]. */
     public static void active(String userId) {
-        table(() -> client().sessions()
-            .listAll(SessionListParams.builder().userId(userId).status(SessionStatus.ACTIVE).build()).toList());
+        if (valid("active", "userId", userId, "user_")) {
+            table(() -> client().sessions()
+                .listAll(SessionListParams.builder().userId(userId).status(SessionStatus.ACTIVE).build()).toList());
+        }
     }
 
     /** Prints all sessions of [clientId]. */
     public static void sessionsOfClient(String clientId) {
-        table(() -> client().sessions().listAll(SessionListParams.builder().clientId(clientId).build()).toList());
+        if (valid("sessionsOfClient", "clientId", clientId, "client_")) {
+            table(() -> client().sessions().listAll(SessionListParams.builder().clientId(clientId).build()).toList());
+        }
     }
 
     /** Prints one session. */
     public static void get(String sessionId) {
-        table(() -> List.of(client().sessions().get(sessionId).join()));
+        if (valid("get", "sessionId", sessionId, "sess_")) {
+            table(() -> List.of(client().sessions().get(sessionId).join()));
+        }
     }
 
     /** Revokes a session and prints it. */
     public static void revoke(String sessionId) {
-        table(() -> List.of(client().sessions().revoke(sessionId).join()));
+        if (valid("revoke", "sessionId", sessionId, "sess_")) {
+            table(() -> List.of(client().sessions().revoke(sessionId).join()));
+        }
     }
 
     /** Creates an active session for [userId] and prints it. */
     public static void create(String userId) {
-        table(() -> List.of(client().sessions().create(userId).join()));
+        if (valid("create", "userId", userId, "user_")) {
+            table(() -> List.of(client().sessions().create(userId).join()));
+        }
     }
 
     /** Mints a session token and prints it (and returns it, for use in the next line); null on failure. */
     public static String token(String sessionId) {
+        if (!valid("token", "sessionId", sessionId, "sess_")) return null;
         return jwt(() -> client().sessions().createToken(sessionId).join());
     }
 
     /** Mints a token from JWT template [template]; null on failure. */
     public static String token(String sessionId, String template) {
+        if (!valid("token", "sessionId", sessionId, "sess_") || !valid("token", "template", template, "")) return null;
         return jwt(() -> client().sessions().createTokenFromTemplate(sessionId, template).join());
     }
 
     /** Refreshes a session token; prints and returns the new JWT (or the cookies); null on failure. */
     public static String refresh(String sessionId, String expiredToken, String refreshToken, String origin) {
+        if (!valid("refresh", "sessionId", sessionId, "sess_") || !present("refresh", "expiredToken", expiredToken)
+            || !present("refresh", "refreshToken", refreshToken) || !present("refresh", "origin", origin)) {
+            return null;
+        }
         return attempt(() -> {
             RefreshSessionParams params = RefreshSessionParams.builder().expiredToken(expiredToken)
                 .refreshToken(refreshToken).requestOrigin(origin).format(RefreshFormat.TOKEN).build();
@@ -150,6 +202,7 @@ public final class ClerkShell {
 
     /** Verifies a session token locally (networkless once keys are known) and prints its claims. */
     public static void verify(String token) {
+        if (!present("verify", "token", token)) return;
         attempt(() -> {
             SessionClaims c = client().verifyTokenBlocking(token);
             List<String[]> rows = new ArrayList<>();
@@ -175,9 +228,63 @@ public final class ClerkShell {
     }
 
     /**
+     * Runs any call, typically on {@link #client()}, and returns its result (JShell shows it):
+     * {@code call(() -> client().sessions().get("sess_1").join())}. On failure it prints one line instead of a stack
+     * trace (status, code, message, trace id), counts it in {@link #failures()} and returns null.
+     */
+    public static <T> T call(Callable<T> action) {
+        if (action == null) {
+            reject("call(action): action is null");
+            return null;
+        }
+        return attempt(() -> {
+            try {
+                return action.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * The demo ({@code scripts/demo.jsh}): {@link #liveTour()} when talking to Clerk, else a tour of the offline
+     * sandbox that lists, mints and verifies a token, revokes a session and ends on one deliberate error.
+     */
+    public static void tour() {
+        if (sandbox() == null) {
+            liveTour();
+            return;
+        }
+        System.out.println();
+        System.out.println("The offline tour, on the embedded sandbox's demo user user_demo_alice: her active sessions, all of");
+        System.out.println("her sessions, a session token minted and verified locally, a revoke, and at the end one error on");
+        System.out.println("purpose (a session id that does not exist) to show how a failure reads.");
+        step("active(\"user_demo_alice\")");
+        active("user_demo_alice");
+        step("sessions(\"user_demo_alice\")");
+        sessions("user_demo_alice");
+        step("var jwt = token(\"sess_demo_alice_laptop\")");
+        String jwt = token("sess_demo_alice_laptop");
+        step("verify(jwt)");
+        verify(jwt);
+        step("revoke(\"sess_demo_alice_laptop\")");
+        revoke("sess_demo_alice_laptop");
+        System.out.println("\n(next, on purpose: a session that does not exist, so the sandbox answers 404)");
+        step("get(\"sess_missing\")");
+        int before = FAILURES.get();
+        get("sess_missing");
+        FAILURES.set(before); // the demo's deliberate error is not a failure of the demo
+        System.out.println("\n(that 404 was the deliberate error: one line with status, code, message and Clerk's trace id)");
+        System.out.println("Your turn: scripts/clerk-shell opens the prompt (help() lists the helpers); nothing here touched Clerk.");
+    }
+
+    /**
      * The demo's tour against Clerk itself (a secret key is set): read-only, on the user named by the
      * {@code CLERK_DEMO_USER_ID} environment variable. It lists that user's sessions, mints one short-lived token for
-     * the newest active session and verifies it; it never revokes or creates anything.
+     * the newest active session and verifies it; it never revokes or creates anything, and stops at the first failure
+     * (a rejected {@code CLERK_SECRET_KEY} is named as such).
      */
     public static void liveTour() {
         String user = System.getenv("CLERK_DEMO_USER_ID");
@@ -188,28 +295,67 @@ public final class ClerkShell {
             System.out.println("a token for the newest active one, or start the shell without a script and type help().");
             return;
         }
+        if (!valid("liveTour", "CLERK_DEMO_USER_ID", user, "user_")) return;
+        System.out.println();
+        System.out.println("The live tour, read-only, on " + user + " (CLERK_DEMO_USER_ID): the user's active sessions, all");
+        System.out.println("sessions, then one short-lived token for the newest active session, verified locally. It stops at");
+        System.out.println("the first failure.");
+        int before = FAILURES.get();
         step("active(\"" + user + "\")");
         active(user);
+        if (stopped(before)) return;
         step("sessions(\"" + user + "\")");
         sessions(user);
+        if (stopped(before)) return;
         String newest = attempt(() -> client().sessions()
             .listAll(SessionListParams.builder().userId(user).status(SessionStatus.ACTIVE).build(), 1)
             .findFirst().map(Session::getId).orElse(null));
+        if (stopped(before)) return;
         if (newest == null) {
             System.out.println("\n(no active session of " + user + " to mint a token for)");
         } else {
             step("var jwt = token(\"" + newest + "\")");
             String jwt = token(newest);
-            if (jwt != null) {
-                step("verify(jwt)");
-                verify(jwt);
-            }
+            if (stopped(before)) return;
+            step("verify(jwt)");
+            verify(jwt);
+            if (stopped(before)) return;
         }
         System.out.println("\n(live mode: nothing was revoked or created; revoke(id) and create(userId) are yours to type)");
     }
 
+    private static boolean stopped(int failuresBefore) {
+        if (FAILURES.get() == failuresBefore) return false;
+        System.out.println("\n(the live tour stops at the first failure; nothing was revoked or created)");
+        return true;
+    }
+
     private static void step(String command) {
         System.out.println("\n> " + command);
+    }
+
+    /** Checks a helper's id argument: not null, not blank, [prefix] then letters, digits, '_' or '-'. */
+    private static boolean valid(String helper, String name, String value, String prefix) {
+        if (!present(helper, name, value)) return false;
+        if (!value.startsWith(prefix) || !ID_BODY.matcher(value.substring(prefix.length())).matches()) {
+            String expected = prefix.isEmpty() ? "letters, digits, _ or -" : prefix + "... (letters, digits, _ or - after the prefix)";
+            reject(helper + "(" + name + "): \"" + value + "\" is not a valid " + name + "; expected " + expected);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean present(String helper, String name, String value) {
+        if (value == null || value.isBlank()) {
+            reject(helper + "(" + name + "): " + name + " is " + (value == null ? "null" : "blank"));
+            return false;
+        }
+        return true;
+    }
+
+    private static void reject(String problem) {
+        FAILURES.incrementAndGet();
+        System.out.println("error: " + problem + "; nothing was sent");
     }
 
     /** Formats sessions as the kit's table: id, user, status, last active, expires. */
@@ -223,7 +369,11 @@ public final class ClerkShell {
         return render(rows) + "(" + sessions.size() + (sessions.size() == 1 ? " session)" : " sessions)") + "\n";
     }
 
-    /** One line for a failure: status, code, message, trace id. */
+    /**
+     * One line for a failure: status, code, message, trace id ({@code error: HTTP 404 resource_not_found: ... (trace id
+     * ...)}); wrappers such as {@code CompletionException} are looked through. A 401 on a call authenticated by the
+     * secret key alone adds that Clerk rejected {@code CLERK_SECRET_KEY}.
+     */
     public static String describe(Throwable t) {
         Throwable e = t;
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
@@ -231,11 +381,21 @@ public final class ClerkShell {
             ClerkApiException a = (ClerkApiException) e;
             String message = a.getErrors().isEmpty() ? "" : a.getErrors().get(0).getLongMessage()
                 .orElse(a.getErrors().get(0).getMessage());
-            return "error: HTTP " + a.getStatusCode() + " " + a.getCode().orElse("-") + ": " + message
+            String line = "error: HTTP " + a.getStatusCode() + " " + a.getCode().orElse("-") + ": " + message
                 + a.getTraceId().map(id -> " (trace id " + id + ")").orElse("");
+            boolean keyOnly = !Set.of("sessions.refresh", "sessions.verify").contains(a.getOperation());
+            if (e instanceof AuthenticationException && keyOnly) {
+                line += " -- Clerk rejected CLERK_SECRET_KEY: set it to your instance's secret key (sk_test_... or sk_live_...)";
+            } else if (e instanceof PermissionDeniedException) {
+                line += " -- CLERK_SECRET_KEY may not do this";
+            }
+            return line;
         }
         if (e instanceof TokenVerificationException) {
             return "error: token rejected (" + ((TokenVerificationException) e).getReason() + "): " + e.getMessage();
+        }
+        if (e instanceof ClerkTransportException) {
+            return "error: " + e.getMessage() + (client == null ? "" : " (calling " + client.config().getBaseUrl() + ")");
         }
         if (e instanceof ClerkException || e instanceof IllegalArgumentException) return "error: " + e.getMessage();
         return "error: " + e;
@@ -260,6 +420,7 @@ public final class ClerkShell {
         try {
             return action.get();
         } catch (RuntimeException e) {
+            FAILURES.incrementAndGet();
             System.out.println(describe(e));
             return null;
         }

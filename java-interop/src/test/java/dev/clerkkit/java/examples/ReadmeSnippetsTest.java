@@ -7,27 +7,54 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's Java snippets are the compiled ones: every tagged snippet of ReadmeExamples appears in README.md verbatim. */
+/**
+ * The README's Java blocks are the compiled ones, one method body each: every tagged snippet of ReadmeExamples appears
+ * in README.md verbatim, and every ```java block of README.md is exactly one tagged snippet (so it compiles in the form
+ * shown, with no declaration repeated from another snippet).
+ */
 class ReadmeSnippetsTest {
+    private static final Path SOURCE = Path.of("src/test/java/dev/clerkkit/java/examples/ReadmeExamples.java");
+    private static final Path README = Path.of("../README.md");
+
     @Test
     void readmeQuotesTheCompiledSnippets() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/clerkkit/java/examples/ReadmeExamples.java"));
-        String readme = Files.readString(Path.of("../README.md"));
-        Matcher m = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL).matcher(source);
+        String readme = Files.readString(README);
+        Map<String, String> snippets = snippets();
         List<String> missing = new ArrayList<>();
-        int found = 0;
-        while (m.find()) {
-            found++;
-            if (!readme.contains(dedent(m.group(2)))) missing.add(m.group(1));
-        }
-        assertTrue(found >= 15, "expected the tagged snippets, found " + found);
+        for (Map.Entry<String, String> e : snippets.entrySet()) if (!readme.contains(e.getValue())) missing.add(e.getKey());
+        assertTrue(snippets.size() >= 15, "expected the tagged snippets, found " + snippets.size());
         assertTrue(missing.isEmpty(), "README.md lacks (or has stale copies of) snippets " + missing);
         assertFalse(readme.contains("<!--"), "README.md has an unfilled placeholder");
+    }
+
+    @Test
+    void everyReadmeJavaBlockIsOneCompiledSnippet() throws IOException {
+        String readme = Files.readString(README);
+        Map<String, String> snippets = snippets();
+        Matcher m = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
+        List<String> uncompiled = new ArrayList<>();
+        int blocks = 0;
+        while (m.find()) {
+            blocks++;
+            if (!snippets.containsValue(m.group(1))) uncompiled.add(m.group(1).lines().findFirst().orElse(""));
+        }
+        assertTrue(blocks >= 15, "expected the README's Java blocks, found " + blocks);
+        assertTrue(uncompiled.isEmpty(), "README.md Java blocks that are not exactly one snippet of ReadmeExamples: " + uncompiled);
+    }
+
+    private static Map<String, String> snippets() throws IOException {
+        String source = Files.readString(SOURCE);
+        Matcher m = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL).matcher(source);
+        Map<String, String> snippets = new LinkedHashMap<>();
+        while (m.find()) snippets.put(m.group(1), dedent(m.group(2)));
+        return snippets;
     }
 
     private static String dedent(String block) {
