@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong
  * ideal: a sliding window that starts full lets the first [requests] go at once, so the last permit is free after
  * (calls / requests - 1) windows (9 s for 1,000 at 100 per s); the ratio to calls / requests windows (10 s) is shown too.
  *
- * Options: `-Dbench.rateCalls=1000`, `-Dbench.rateRequests=100`, `-Dbench.rateWindowMs=1000`,
+ * Options: `-Dbench.rateRuns=1,2,3,4` (which runs),  `-Dbench.rateCalls=1000`, `-Dbench.rateRequests=100`, `-Dbench.rateWindowMs=1000`,
  * `-Dbench.rateRedis=redis-server` (the executable).
  */
 class RateLimitPhase(private val emit: (String) -> Unit) {
@@ -33,6 +33,7 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
     private val requests = System.getProperty("bench.rateRequests")?.toInt() ?: 100
     private val windowMs = System.getProperty("bench.rateWindowMs")?.toLong() ?: 1000L
     private val limit = RateLimit.of(requests, Duration.ofMillis(windowMs))
+    private val runs = (System.getProperty("bench.rateRuns") ?: "1,2,3,4").split(',').map { it.trim() }.toSet()
     private val idealNanos = ((calls.toDouble() / requests - 1) * windowMs * 1e6).toLong().coerceAtLeast(1)
     private val naiveNanos = (calls.toDouble() / requests * windowMs * 1e6).toLong()
 
@@ -44,6 +45,8 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
         val sandbox: SandboxCounters,
         val target: Goal?,
         val budgets: String? = null,
+        /** Retry waits: epoch ms when each began, its length in ms. */
+        val waits: List<LongArray> = emptyList(),
     )
 
     private class Goal(val maxFailed: Long, val max429: Long, val maxRatio: Double)
@@ -55,20 +58,25 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
                 "Ideal wall time: the client's sliding window starts full, so the first $requests calls go at once and the last " +
                 "permit frees after ${"%.1f".format(idealNanos / 1e9)} s (`ideal`); `naive` = $calls / $requests per window = " +
                 "${"%.1f".format(naiveNanos / 1e9)} s. Wall time: first call's start to last call's end (worker JVM start-up and warm-up excluded). " +
-                "Retries: waits the retry policy's sleeper made (one per retry). Before each run: 80 warm-up calls from an " +
-                "unlimited client of its own (JIT), then a 2 s pause so the sandbox's window is empty.\n",
+                "Retries: waits the retry policy's sleeper made (one per retry). Before each run: 80 warm-up calls (fewer than the " +
+                "limit) made by the client(s) under test, 20 per process with four (JIT, open connections, Redis connected), then a 2 s pause so " +
+                "the client's and the sandbox's windows are empty; those calls are not counted.\n",
         )
         val rows = mutableListOf<Row>()
         SandboxProcess(https = false, rateLimit = "$requests/$windowMs").use { sandbox ->
             val t = sandbox.target
-            rows += inProcess(sandbox, t, "1. one process, local limiter $limit", limit, null, 64, Goal(0, 1, 1.10))
-            RedisProcess.start(System.getProperty("bench.rateRedis") ?: "redis-server").use { redis ->
-                emit("- redis-server ${redis.version} on 127.0.0.1:${redis.port} (no persistence), load ${Machine.loadAverage()}")
-                rows += workers(sandbox, t, "2. four processes, one shared RedisRateBudget $limit", redis.uri, 4, 16, Goal(0, 4, 1.15))
+            if ("1" in runs) rows += inProcess(sandbox, t, "1. one process, local limiter $limit", limit, null, 64, Goal(0, 1, 1.10))
+            if ("2" in runs) {
+                RedisProcess.start(System.getProperty("bench.rateRedis") ?: "redis-server").use { redis ->
+                    emit("- redis-server ${redis.version} on 127.0.0.1:${redis.port} (no persistence), load ${Machine.loadAverage()}")
+                    rows += workers(sandbox, t, "2. four processes, one shared RedisRateBudget $limit", redis.uri, 4, 16, Goal(0, 4, 1.15))
+                }
             }
-            rows += workers(sandbox, t, "3. four processes, each only its local limiter $limit (comparison)", "local", 4, 16, null)
-            rows += inProcess(sandbox, t, "4a. one process, limiter off (RateLimit.OFF)", RateLimit.OFF, null, 64, null)
-            rows += inProcess(sandbox, t, "4b. one process, limiter off, 50 attempts", RateLimit.OFF, 50, 64, null)
+            if ("3" in runs) rows += workers(sandbox, t, "3. four processes, each only its local limiter $limit (comparison)", "local", 4, 16, null)
+            if ("4" in runs) {
+                rows += inProcess(sandbox, t, "4a. one process, limiter off (RateLimit.OFF)", RateLimit.OFF, null, 64, null)
+                rows += inProcess(sandbox, t, "4b. one process, limiter off, 50 attempts", RateLimit.OFF, 50, 64, null)
+            }
         }
         table(rows)
     }
@@ -79,17 +87,19 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
     private fun pauseForEmptyWindow() = Thread.sleep(2 * windowMs.coerceAtLeast(1000))
 
     private fun inProcess(sandbox: SandboxProcess, t: Target, name: String, clientLimit: RateLimit, maxAttempts: Int?, inFlight: Int, target: Goal?): Row {
-        RateCalls.warmUp(t, 80)
-        pauseForEmptyWindow()
         val retries = AtomicLong()
-        val client = RateCalls.client(t, clientLimit, null, RateCalls.countingPolicy(retries, maxAttempts))
+        val waits = java.util.concurrent.ConcurrentLinkedQueue<LongArray>()
+        val client = RateCalls.client(t, clientLimit, null, RateCalls.countingPolicy(retries, maxAttempts, waits))
+        RateCalls.warmUp(client, t, 80, inFlight)
+        pauseForEmptyWindow()
+        waits.clear()
         val before = sandbox.stats()
         val r = try {
             RateCalls.run(client, t, calls, inFlight, retries)
         } finally {
             client.close()
         }
-        val row = Row(name, "1 × $calls @ $inFlight", policyText(maxAttempts), r, sandbox.stats() - before, target)
+        val row = Row(name, "1 × $calls @ $inFlight", policyText(maxAttempts), r, sandbox.stats() - before, target, waits = waits.toList())
         progress(row)
         return row
     }
@@ -109,6 +119,8 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
             val before = sandbox.stats()
             children.forEach { it.send("go") }
             val results = children.map { BatchResult.parse(it.await("RESULT")) }
+            val waits = children.flatMap { RateCalls.parseWaits(it.await("WAITS")[1]) }
+            val ends = children.map { c -> c.await("ENDS")[1].split(',').map { it.toLong() }.toLongArray() }
             val budgets = children.map { it.await("BUDGET").drop(1).joinToString(" ") }.distinct().joinToString("; ")
             val after = sandbox.stats()
             val start = results.minOf { it.startEpochMs }
@@ -116,10 +128,15 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
             val r = BatchResult(
                 results.sumOf { it.calls }, results.sumOf { it.failed }, results.sumOf { it.failed429 }, results.sumOf { it.failedBudget },
                 results.sumOf { it.retries }, (end - start) * 1_000_000, results.maxOf { it.p50Ms }, results.maxOf { it.maxMs },
-                start, end, results.firstNotNullOfOrNull { it.lastError },
+                start, end, results.firstNotNullOfOrNull { it.lastError }, ends.fold(LongArray(0)) { a, b -> a + b },
             )
-            val row = Row(name, "$processes × $each @ $inFlight", policyText(null), r, after - before, target, budgets)
+            val row = Row(name, "$processes × $each @ $inFlight", policyText(null), r, after - before, target, budgets, waits)
             progress(row)
+            emit(
+                "  - per process: " + results.joinToString("; ") {
+                    "${"%.2f".format((it.startEpochMs - start) / 1000.0)}–${"%.2f".format((it.endEpochMs - start) / 1000.0)} s, p50 ${"%.0f".format(it.p50Ms)} ms, ${it.retries} retries"
+                },
+            )
             return row
         } finally {
             children.forEach { it.close() }
@@ -133,6 +150,25 @@ class RateLimitPhase(private val emit: (String) -> Unit) {
                 "wall ${"%.2f".format(r.wallNanos / 1e9)} s, load ${Machine.loadAverage()}" +
                 (r.lastError?.let { " (last error: $it)" } ?: "") + (row.budgets?.let { " (budget at end: $it)" } ?: ""),
         )
+        if (r.ends.isNotEmpty()) {
+            val perSecond = IntArray(((r.endEpochMs - r.startEpochMs) / 1000 + 1).toInt())
+            for (e in r.ends) perSecond[((e - r.startEpochMs) / 1000).toInt().coerceIn(0, perSecond.size - 1)]++
+            emit("  - calls ended per second after the first call's start: ${perSecond.joinToString(" ")}")
+        }
+        if (row.waits.isNotEmpty()) {
+            // When the retries waited (s after the first call's start, wait in ms), and how much of the wall time some retry was waiting.
+            val sorted = row.waits.sortedBy { it[0] }
+            var covered = 0L
+            var end = Long.MIN_VALUE
+            for (w in sorted) {
+                val s = maxOf(w[0], end)
+                val e = w[0] + w[1]
+                if (e > s) covered += e - s
+                end = maxOf(end, e)
+            }
+            val shown = sorted.take(40).joinToString(", ") { "${"%.2f".format((it[0] - r.startEpochMs) / 1000.0)} s+${it[1]}" }
+            emit("  - retry waits (start after first call + length ms): $shown${if (sorted.size > 40) ", … (${sorted.size} in all)" else ""}; wall time with some retry waiting: ${"%.2f".format(covered / 1000.0)} s")
+        }
     }
 
     private fun table(rows: List<Row>) {

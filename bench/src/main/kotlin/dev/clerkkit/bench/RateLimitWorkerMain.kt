@@ -36,6 +36,8 @@ class BatchResult(
     val startEpochMs: Long,
     val endEpochMs: Long,
     val lastError: String?,
+    /** Epoch ms at which each call ended (success or failure). */
+    val ends: LongArray = LongArray(0),
 ) {
     /** One line, for a worker's stdout: `RESULT f1 f2 ...` (the error last, spaces allowed). */
     fun toLine(): String = "RESULT $calls $failed $failed429 $failedBudget $retries $wallNanos $p50Ms $maxMs $startEpochMs $endEpochMs ${lastError ?: "-"}"
@@ -51,12 +53,25 @@ class BatchResult(
 
 /** The rate-budget bench's calls: [calls] calls (3 `get` to 1 `createToken`) at [inFlight] in flight, with a client made by [RateCalls.client]. */
 object RateCalls {
-    /** The retry policy with a sleeper that counts retries into [retries]. [maxAttempts] null = the default (3). */
-    fun countingPolicy(retries: AtomicLong, maxAttempts: Int?): RetryPolicy = RetryPolicy.DEFAULT.toBuilder().apply {
-        if (maxAttempts != null) this.maxAttempts = maxAttempts
-        val inner = sleeper
-        sleeper = Sleeper { d -> retries.incrementAndGet(); inner.sleep(d) }
-    }.build()
+    /**
+     * The retry policy with a sleeper that counts retries into [retries] and logs each wait into [log] (epoch ms when
+     * it began, its length in ms). [maxAttempts] null = the default (3).
+     */
+    fun countingPolicy(retries: AtomicLong, maxAttempts: Int?, log: MutableCollection<LongArray>? = null): RetryPolicy =
+        RetryPolicy.DEFAULT.toBuilder().apply {
+            if (maxAttempts != null) this.maxAttempts = maxAttempts
+            val inner = sleeper
+            sleeper = Sleeper { d ->
+                retries.incrementAndGet()
+                log?.add(longArrayOf(System.currentTimeMillis(), d.toMillis()))
+                inner.sleep(d)
+            }
+        }.build()
+
+    /** `epochMs:waitMs,...` (or `-`) and back. */
+    fun formatWaits(log: Collection<LongArray>): String = log.joinToString(",") { "${it[0]}:${it[1]}" }.ifEmpty { "-" }
+    fun parseWaits(text: String): List<LongArray> =
+        if (text == "-") emptyList() else text.split(',').map { w -> w.split(':').let { longArrayOf(it[0].toLong(), it[1].toLong()) } }
 
     fun client(t: Target, limit: RateLimit?, budget: RateBudget?, policy: RetryPolicy): ClerkClient = ClerkClient {
         baseUrl = t.baseUrl
@@ -68,16 +83,15 @@ object RateCalls {
         maxConnections = 256
     }
 
-    /** A few calls with an unlimited client of its own, so the JIT has seen the path (they spend sandbox budget: wait a window after). */
-    fun warmUp(t: Target, calls: Int) {
-        val c = client(t, RateLimit.OFF, null, RetryPolicy.NONE)
-        try {
-            runBlocking(Dispatchers.Default) {
-                val sem = Semaphore(8)
-                (0 until calls).map { i -> async { sem.withPermit { runCatching { call(c, t, i) } } } }.awaitAll()
-            }
-        } finally {
-            c.close()
+    /**
+     * [calls] calls with the client under test itself at [inFlight] in flight (fewer than the limit, so none waits), so
+     * the JIT has seen the path, the connection pool is open and a Redis budget is connected. They spend client and
+     * sandbox budget: wait until both windows are empty before measuring.
+     */
+    fun warmUp(c: ClerkClient, t: Target, calls: Int, inFlight: Int) {
+        runBlocking(Dispatchers.Default) {
+            val sem = Semaphore(inFlight)
+            (0 until calls).map { i -> async { sem.withPermit { runCatching { call(c, t, i) } } } }.awaitAll()
         }
     }
 
@@ -91,6 +105,7 @@ object RateCalls {
         val failedBudget = AtomicLong()
         val lastError = AtomicReference<String?>()
         val lat = LongArray(calls)
+        val ends = LongArray(calls)
         val r0 = retries.get()
         val startMs = System.currentTimeMillis()
         val t0 = System.nanoTime()
@@ -110,6 +125,7 @@ object RateCalls {
                             lastError.set("${e.javaClass.simpleName}: ${e.message?.take(160)}".replace('\n', ' '))
                         }
                         lat[i] = System.nanoTime() - s
+                        ends[i] = System.currentTimeMillis()
                     }
                 }
             }.awaitAll()
@@ -119,7 +135,7 @@ object RateCalls {
         lat.sort()
         return BatchResult(
             calls, failed.get(), failed429.get(), failedBudget.get(), retries.get() - r0, wall,
-            lat[(calls - 1) / 2] / 1e6, lat[calls - 1] / 1e6, startMs, endMs, lastError.get(),
+            lat[(calls - 1) / 2] / 1e6, lat[calls - 1] / 1e6, startMs, endMs, lastError.get(), ends,
         )
     }
 }
@@ -127,7 +143,7 @@ object RateCalls {
 /**
  * One client process of the shared-budget run ([RateLimitPhase]): builds a client whose budget is a [RedisRateBudget]
  * (or a local limit, or none), warms up, prints `READY`, waits for `go` on stdin, makes its calls and prints
- * [BatchResult.toLine] and `BUDGET <toString of the budget>`.
+ * [BatchResult.toLine], `WAITS <retry waits>` ([RateCalls.formatWaits]) and `BUDGET <toString of the budget>`.
  *
  * Arguments: `<baseUrl> <secretKey> <sessionId> <calls> <inFlight> <budget> <requests> <windowMs> <maxAttempts|default> <warmCalls>`,
  * `<budget>` = a `redis://` URI, `local` or `off`.
@@ -143,19 +159,23 @@ object RateLimitWorkerMain {
         val warmCalls = args[9].toInt()
         val budget = if (args[5].startsWith("redis")) RedisRateBudget.builder(args[5], t.secretKey).limit(limit).build() else null
         val retries = AtomicLong()
+        val waits = java.util.concurrent.ConcurrentLinkedQueue<LongArray>()
         val client = RateCalls.client(
             t,
             when (args[5]) { "off" -> RateLimit.OFF; "local" -> limit; else -> null },
             budget,
-            RateCalls.countingPolicy(retries, maxAttempts),
+            RateCalls.countingPolicy(retries, maxAttempts, waits),
         )
-        RateCalls.warmUp(t, warmCalls)
+        RateCalls.warmUp(client, t, warmCalls, inFlight)
+        waits.clear()
         println("READY")
         System.out.flush()
         val input = System.`in`.bufferedReader()
         while (input.readLine()?.trim() != "go") Unit
         val r = RateCalls.run(client, t, calls, inFlight, retries)
         println(r.toLine())
+        println("WAITS ${RateCalls.formatWaits(waits)}")
+        println("ENDS ${r.ends.joinToString(",")}")
         println("BUDGET ${budget ?: "local/off"}")
         System.out.flush()
         client.close()
