@@ -30,6 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean
  * with `bench.quick`), `-Dbench.linkBurst=64` (concurrent gets from a new client), `-Dbench.linkJvmWarmCalls=100` (JIT warm-up:
  * a throwaway client of each kind first, calls per operation at D = 0), `-Dbench.linkServerIdleMs`
  * (the sandbox's idle-connection timeout; default max(300 s, 2 × idle), so the clients' own pools decide).
+ *
+ * Phase `ratelimit` (not in the default list; about a minute; needs `redis-server` on the PATH; see [RateLimitPhase]):
+ * 1,000 calls against the sandbox limited to 100 per 1 s, with the client's local limiter, with four client JVMs
+ * sharing one `RedisRateBudget`, and with the limiter off.
+ * ```
+ * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" -Dbench.phases=ratelimit dev.clerkkit.bench.Main
+ * ```
  */
 object Main {
     private val quick = System.getProperty("bench.quick") == "true"
@@ -58,6 +65,7 @@ object Main {
         if ("tokens" in phases) tokens()
         if ("inflight" in phases) inflight()
         if ("link" in phases) LinkPhase(::emit, quick).run()
+        if ("ratelimit" in phases) RateLimitPhase(::emit).run()
         emit("\n- load average at end: ${Machine.loadAverage()}; total bench time ${"%.0f".format((System.nanoTime() - started) / 1e9)} s\n")
         System.exit(0)
     }

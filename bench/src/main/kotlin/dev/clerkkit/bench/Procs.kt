@@ -32,11 +32,15 @@ class Child(mainClass: String, args: List<String>, jvmArgs: List<String> = empty
     }
 }
 
-/** The sandbox in its own JVM (see [BenchSandboxMain]); [idleTimeoutMs] null = the sandbox's default (60 s). */
-class SandboxProcess(https: Boolean, idleTimeoutMs: Long? = null) : AutoCloseable {
+/**
+ * The sandbox in its own JVM (see [BenchSandboxMain]); [idleTimeoutMs] null = the sandbox's default (60 s);
+ * [rateLimit] `N/MS` = the sandbox answers 429 beyond N requests per MS ms per key (fixed windows), null = no limit.
+ */
+class SandboxProcess(https: Boolean, idleTimeoutMs: Long? = null, rateLimit: String? = null) : AutoCloseable {
     private val child = Child(
         "dev.clerkkit.bench.BenchSandboxMain",
-        (if (https) listOf("--https") else emptyList()) + (idleTimeoutMs?.let { listOf("--idle-timeout-ms", "$it") } ?: emptyList()),
+        (if (https) listOf("--https") else emptyList()) + (idleTimeoutMs?.let { listOf("--idle-timeout-ms", "$it") } ?: emptyList()) +
+            (rateLimit?.let { listOf("--rate-limit", it) } ?: emptyList()),
         listOf("-Xmx1g", "-Xss512k"),
     )
     val target: Target
@@ -60,7 +64,21 @@ class SandboxProcess(https: Boolean, idleTimeoutMs: Long? = null) : AutoCloseabl
         return child.await("STATS")[1].toLong()
     }
 
+    /** The sandbox's counters now. */
+    fun stats(): SandboxCounters {
+        child.send("stats")
+        val s = child.await("STATS")
+        return SandboxCounters(s[1].toLong(), s[2].toLong(), s[4].toLong(), s[5].toLong())
+    }
+
     override fun close() = child.close()
+}
+
+/** The sandbox's counters (see [BenchSandboxMain]); [minus] gives what happened between two readings. */
+data class SandboxCounters(val connectionsAccepted: Long, val totalRequests: Long, val rateLimited: Long, val responses429: Long) {
+    operator fun minus(o: SandboxCounters) = SandboxCounters(
+        connectionsAccepted - o.connectionsAccepted, totalRequests - o.totalRequests, rateLimited - o.rateLimited, responses429 - o.responses429,
+    )
 }
 
 object Machine {
