@@ -80,20 +80,11 @@ internal class Transport private constructor(private val reads: Lane, private va
                         val executor = Executors.newFixedThreadPool(CIO_THREADS, daemonThreads("clerkkit-cio$id-g$n-"))
                         val dispatcher = executor.asCoroutineDispatcher()
                         val client = createCioClient(config, dispatcher)
-                        HttpClients.Generation(client, dispatcher, n) { _ ->
-                            // Called once no call uses this client any more (or the ClerkClient closed). CIO's close only
-                            // completes its engine job, which waits for every child: after a failed TLS handshake a child
-                            // stays suspended on its socket forever, keeping the selector and its threads parked. So the
-                            // engine's job is cancelled, which closes its connections and selector; the threads go once
-                            // it has finished.
-                            val engineJob = client.engine.coroutineContext[Job]
-                            if (engineJob == null) {
-                                executor.shutdown()
-                            } else {
-                                engineJob.invokeOnCompletion { executor.shutdown() }
-                                engineJob.cancel()
-                            }
-                        }
+                        // CIO's close only completes its engine job, which waits for every child: after a failed TLS
+                        // handshake a child stays suspended on its socket forever, keeping the selector and its threads
+                        // parked. So the engine's job is cancelled once no call uses the client, which closes its
+                        // connections and selector.
+                        generation(n, client, dispatcher, executor, cancelEngine = true)
                     },
                     replaceable = true,
                     maxInterval = java.time.Duration.ofMillis(cioKeepAliveMillis(config) + 1_000),
@@ -116,14 +107,31 @@ internal class Transport private constructor(private val reads: Lane, private va
                         val executor = elasticPool(daemonThreads("clerkkit-ok$id-"))
                         val dispatcher = executor.asCoroutineDispatcher()
                         val client = createOkHttpClient(config, executor, dispatcher)
-                        HttpClients.Generation(client, dispatcher, n) { now ->
-                            val engineJob = client.engine.coroutineContext[Job]
-                            if (now || engineJob == null) executor.shutdown() else engineJob.invokeOnCompletion { executor.shutdown() }
-                        }
+                        generation(n, client, dispatcher, executor, cancelEngine = false)
                     },
                     replaceable = false,
                 ),
             )
+        }
+
+        /**
+         * A generation on [executor]'s threads, which are shut down once the engine has finished (at once without an
+         * engine job). [cancelEngine]: cancel the engine's job when the client closes instead of waiting for it.
+         */
+        private fun generation(
+            n: Int,
+            client: io.ktor.client.HttpClient,
+            dispatcher: kotlinx.coroutines.CoroutineDispatcher,
+            executor: ExecutorService,
+            cancelEngine: Boolean,
+        ) = HttpClients.Generation(client, dispatcher, n) { _ ->
+            val engineJob = client.engine.coroutineContext[Job]
+            if (engineJob == null) {
+                executor.shutdown()
+            } else {
+                engineJob.invokeOnCompletion { executor.shutdown() }
+                if (cancelEngine) engineJob.cancel()
+            }
         }
 
         private fun injectedGeneration(config: ClerkConfig, n: Int): HttpClients.Generation {
