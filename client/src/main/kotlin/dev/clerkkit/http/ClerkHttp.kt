@@ -99,6 +99,7 @@ internal class ClerkHttp(
 
     /** The request on the wire, and its answer read inside the response scope. */
     private suspend fun <T> exchange(ride: Ride, call: ApiCall, options: RequestOptions, decode: (String) -> T): T {
+        var answered = false // the status line and headers have arrived
         try {
             return ride.client.prepareRequest {
                 method = call.method
@@ -118,6 +119,7 @@ internal class ClerkHttp(
                 }
                 call.body?.let { setBody(TextContent(it, ContentType.Application.Json)) }
             }.execute { response ->
+                answered = true
                 ride.onResponse(response)
                 handle(call, response, decode)
             }
@@ -136,7 +138,18 @@ internal class ClerkHttp(
                 cause = e,
             )
         } catch (e: Exception) {
-            throw engineFailure(call, e, host, socketTimeoutMillis(options))
+            val failure = engineFailure(call, e, host, socketTimeoutMillis(options))
+            // the connection broke after the answer had begun (OkHttp: "unexpected end of stream" while reading the body)
+            if (answered && e !is ClerkException && failure is ClerkTransportException && failure !is ClerkTimeoutException) {
+                throw ClerkTransportException(
+                    call.operation,
+                    "${call.operation} connection closed mid-response (${e.javaClass.simpleName}: ${e.message}); " +
+                        "the request may have reached the server",
+                    mayHaveReachedServer = true,
+                    cause = e,
+                )
+            }
+            throw failure
         }
     }
 
