@@ -191,18 +191,8 @@ internal class ClerkHttp(
         val limit = config.maxResponseBytes
         val declared = response.headers[HttpHeaders.ContentLength]?.toLongOrNull()
         if (declared != null && declared > limit) throw tooLarge(call, response.status.value, declared)
-        val bytes = try {
-            response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
-        } catch (e: java.io.IOException) {
-            // the connection broke after the headers (OkHttp: "unexpected end of stream")
-            throw ClerkTransportException(
-                call.operation,
-                "${call.operation} connection closed mid-response (${e.javaClass.simpleName}: ${e.message}); " +
-                    "the request may have reached the server",
-                mayHaveReachedServer = true,
-                cause = e,
-            )
-        }
+        // a connection that breaks while the body is read surfaces in exchange() as "closed mid-response"
+        val bytes = response.bodyAsChannel().readRemaining(limit + 1).readByteArray()
         if (bytes.size > limit) throw tooLarge(call, response.status.value, null)
         // Ktor ends the body quietly when the server closes early: a body shorter than its Content-Length is a broken
         // exchange (transport), not a malformed answer.
