@@ -5,20 +5,15 @@ import dev.clerkkit.http.ApiCall
 import dev.clerkkit.http.ClerkHttp
 import dev.clerkkit.http.Replay
 import dev.clerkkit.http.pathSegment
+import dev.clerkkit.sessions.SessionJson.decodeList
+import dev.clerkkit.sessions.SessionJson.decodeRefresh
+import dev.clerkkit.sessions.SessionJson.decodeSession
+import dev.clerkkit.sessions.SessionJson.decodeToken
+import dev.clerkkit.sessions.SessionJson.sessionNamed
 import io.ktor.http.HttpMethod
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
-import kotlinx.serialization.SerialName
-import kotlinx.serialization.Serializable
-import kotlinx.serialization.builtins.ListSerializer
-import kotlinx.serialization.json.Json
-import kotlinx.serialization.json.JsonArray
-import kotlinx.serialization.json.JsonElement
-import kotlinx.serialization.json.JsonObject
-import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
-import kotlinx.serialization.json.jsonPrimitive
-import kotlinx.serialization.json.long
 import kotlinx.serialization.json.put
 
 /**
@@ -167,70 +162,15 @@ public class Sessions internal constructor(private val http: ClerkHttp) {
         const val MIN_TOKEN_LIFETIME = 30L
         const val MAX_TOKEN_LIFETIME = 315_360_000L
 
-        val json = Json {
-            ignoreUnknownKeys = true
-            explicitNulls = false
+    fun params(userId: String?, clientId: String?, status: SessionStatus?, limit: Int?, offset: Int?) =
+        SessionListParams.builder().userId(userId).clientId(clientId).status(status).limit(limit).offset(offset).build()
+
+    fun lifetimeBody(expiresInSeconds: Long?): String? {
+        expiresInSeconds ?: return null
+        require(expiresInSeconds in MIN_TOKEN_LIFETIME..MAX_TOKEN_LIFETIME) {
+            "expiresInSeconds must be in $MIN_TOKEN_LIFETIME..$MAX_TOKEN_LIFETIME, was $expiresInSeconds"
         }
-        private val sessionList = ListSerializer(Session.serializer())
-
-        fun params(userId: String?, clientId: String?, status: SessionStatus?, limit: Int?, offset: Int?) =
-            SessionListParams.builder().userId(userId).clientId(clientId).status(status).limit(limit).offset(offset).build()
-
-        fun lifetimeBody(expiresInSeconds: Long?): String? {
-            expiresInSeconds ?: return null
-            require(expiresInSeconds in MIN_TOKEN_LIFETIME..MAX_TOKEN_LIFETIME) {
-                "expiresInSeconds must be in $MIN_TOKEN_LIFETIME..$MAX_TOKEN_LIFETIME, was $expiresInSeconds"
-            }
-            return buildJsonObject { put("expires_in_seconds", expiresInSeconds) }.toString()
-        }
-
-        fun decodeSession(text: String): Session = json.decodeFromString(Session.serializer(), text)
-
-        /**
-         * Decodes the answer to a call about one session and checks it is about that session: an answer meant for
-         * another call (a keep-alive connection out of step) fails as a bad response instead of being returned.
-         */
-        fun sessionNamed(sessionId: String): (String) -> Session = { text ->
-            decodeSession(text).also { s ->
-                check(s.id == sessionId) { "the answer is about session '${s.id.take(100)}', not the requested '$sessionId'" }
-            }
-        }
-
-        fun decodeToken(text: String): SessionToken = json.decodeFromString(SessionToken.serializer(), text)
-
-        /**
-         * Both list shapes: a bare array, or `{"data":[...],"total_count":N}` (`paginated=true`). Decoded straight from
-         * the text (no intermediate JSON tree: measured 1.8x faster on a 500-session page, bench/RESULTS.md).
-         */
-        fun decodeList(text: String): SessionPage = when (text.firstOrNull { !it.isWhitespace() }) {
-            '[' -> json.decodeFromString(sessionList, text).let { SessionPage(it, it.size.toLong()) }
-            '{' -> json.decodeFromString(PaginatedSessions.serializer(), text).let {
-                SessionPage(it.data, it.totalCount ?: it.data.size.toLong())
-            }
-            else -> throw IllegalArgumentException("list response is neither an array nor an object")
-        }
-
-        fun decodeRefresh(text: String): SessionRefresh {
-            val root = json.parseToJsonElement(text) as? JsonObject ?: throw IllegalArgumentException("refresh response is not an object")
-            return when (val kind = (root["object"] as? JsonPrimitive)?.content) {
-                "token" -> SessionRefresh.Token(root.string("jwt"))
-                "cookies" -> SessionRefresh.Cookies(
-                    (root["cookies"] as? JsonArray ?: throw IllegalArgumentException("cookies response has no 'cookies' array"))
-                        .map { (it as JsonPrimitive).content },
-                )
-                else -> throw IllegalArgumentException("unknown refresh response object '$kind'")
-            }
-        }
-
-        private fun JsonObject.string(key: String): String =
-            (this[key] as? JsonPrimitive)?.takeIf { it.isString }?.content ?: throw IllegalArgumentException("missing string '$key'")
-
+        return buildJsonObject { put("expires_in_seconds", expiresInSeconds) }.toString()
+    }
     }
 }
-
-/** Wire shape of `GET /sessions?paginated=true`. */
-@Serializable
-internal class PaginatedSessions(
-    val data: List<Session>,
-    @SerialName("total_count") val totalCount: Long? = null,
-)
