@@ -3,6 +3,9 @@ package dev.clerkkit
 import dev.clerkkit.http.ApiCall
 import dev.clerkkit.http.ClerkHttp
 import dev.clerkkit.http.Transport
+import dev.clerkkit.internal.InternalClerkkitApi
+import dev.clerkkit.internal.SessionCalls
+import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.JwksFetcher
 import dev.clerkkit.tokens.SessionClaims
@@ -32,8 +35,12 @@ public class ClerkClient(
     private val transport = Transport.create(config)
     internal val http: ClerkHttp = ClerkHttp(config, transport)
 
+    @OptIn(InternalClerkkitApi::class)
+    internal val sessionCalls: SessionCalls = SessionCalls(http)
+
     /** The Sessions resource. */
-    public val sessions: Sessions = Sessions(http)
+    @OptIn(InternalClerkkitApi::class)
+    public val sessions: Sessions = DefaultSessions(sessionCalls)
 
     /**
      * The client's shared session-token verifier: networkless with [ClerkConfig.jwtKey] (PEM), otherwise keys from
@@ -65,16 +72,17 @@ public class ClerkClient(
         private val JWKS_CALL = ApiCall("jwks.get", HttpMethod.Get, listOf("jwks"))
 
         /** Kotlin DSL: `ClerkClient { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
+        @JvmSynthetic
         public operator fun invoke(configure: ClerkConfig.Builder.() -> Unit): ClerkClient =
             ClerkClient(ClerkConfig.builder().apply(configure).build())
 
         /**
-         * A client configured from the environment (`CLERK_SECRET_KEY`, optional `CLERK_API_URL`,
-         * `CLERK_API_VERSION`, `CLERK_JWT_KEY`, `CLERK_RATE_LIMIT`), then [configure]; see [ClerkConfig.fromEnv].
-         * @throws IllegalArgumentException when `CLERK_SECRET_KEY` is not set.
+         * A client configured from the environment: `CLERK_SECRET_KEY`, optional `CLERK_API_URL`, `CLERK_API_VERSION`,
+         * `CLERK_JWT_KEY`, `CLERK_RATE_LIMIT`; everything else at its default ([ClerkConfig.fromEnv]). To change other
+         * settings too: `ClerkClient { fromEnv(); requestTimeout = Duration.ofSeconds(5) }`.
+         * @throws IllegalArgumentException when `CLERK_SECRET_KEY` is not set or a value is invalid.
          */
         @JvmStatic
-        public fun fromEnv(configure: ClerkConfig.Builder.() -> Unit = {}): ClerkClient =
-            ClerkClient(ClerkConfig.fromEnv().apply(configure).build())
+        public fun fromEnv(): ClerkClient = ClerkClient(ClerkConfig.fromEnv())
     }
 }

@@ -1,18 +1,22 @@
 package dev.clerkkit
 
+import dev.clerkkit.internal.Environment
 import dev.clerkkit.ratelimit.LocalRateBudget
 import dev.clerkkit.ratelimit.RateBudget
 import dev.clerkkit.ratelimit.RateLimit
+import dev.clerkkit.tokens.Keys
 import io.ktor.client.engine.HttpClientEngine
 import java.net.URI
 import java.security.KeyStore
 import java.time.Duration
+import java.util.Optional
 
 /**
  * Immutable configuration of a [ClerkClient].
  *
- * Build one with [ClerkConfig.builder] (Java), the `ClerkClient { ... }` DSL (Kotlin) or [ClerkConfig.fromEnv].
- * [toString] never shows the secret key.
+ * Build one with [ClerkConfig.builder] (Java), the `ClerkConfig { ... }` / `ClerkClient { ... }` DSL (Kotlin) or
+ * [ClerkConfig.fromEnv]; the builder validates every value when it builds, so a bad configuration fails at start-up.
+ * Java reads optional settings through `Optional` getters. [toString] never shows the secret key.
  */
 public class ClerkConfig private constructor(builder: Builder) {
     /** The instance's secret key (`sk_live_...`/`sk_test_...`), sent as `Authorization: Bearer`. Required. */
@@ -61,7 +65,7 @@ public class ClerkConfig private constructor(builder: Builder) {
     public val allowInsecureHttp: Boolean = builder.allowInsecureHttp
 
     /** Extra trust anchors for `https` (e.g. the testkit's generated certificate). Default null: the JDK's trust store. */
-    public val trustStore: KeyStore? = builder.trustStore
+    @get:JvmSynthetic public val trustStore: KeyStore? = builder.trustStore
 
     /**
      * Which of the built-in Ktor engines carry calls. Default [BuiltInEngine.OKHTTP]: every call on OkHttp, whose
@@ -73,10 +77,14 @@ public class ClerkConfig private constructor(builder: Builder) {
      * A Ktor engine to use for every call instead of the built-in ones (e.g. `MockEngine` in tests).
      * The caller owns it: [ClerkClient.close] does not close an injected engine. Default null ([builtInEngine]).
      */
-    public val engine: HttpClientEngine? = builder.engine
+    @get:JvmSynthetic public val engine: HttpClientEngine? = builder.engine
 
-    /** PEM public key for networkless token verification; `CLERK_JWT_KEY` in [fromEnv]. Default null (use JWKS). */
-    public val jwtKey: String? = builder.jwtKey
+    /**
+     * The instance's PEM public key (SPKI, `-----BEGIN PUBLIC KEY-----`) for networkless token verification;
+     * `CLERK_JWT_KEY` in [Builder.fromEnv]. Parsed when the configuration is built. Default null (keys from the
+     * instance's JWKS).
+     */
+    @get:JvmSynthetic public val jwtKey: String? = builder.jwtKey?.takeIf { it.isNotBlank() }
 
     private val rateLimitSetting: RateLimit? = builder.rateLimit
 
@@ -95,7 +103,7 @@ public class ClerkConfig private constructor(builder: Builder) {
      * Redis (module `clerkkit-redis`). The caller owns it: [ClerkClient.close] does not close it. Default null (a
      * [LocalRateBudget] of [rateLimit]).
      */
-    public val rateBudget: RateBudget? = builder.rateBudget
+    @get:JvmSynthetic public val rateBudget: RateBudget? = builder.rateBudget
 
     init {
         require(secretKey.isNotBlank()) { "secretKey must not be blank" }
@@ -107,7 +115,20 @@ public class ClerkConfig private constructor(builder: Builder) {
         require(maxConnections >= 1) { "maxConnections must be >= 1, was $maxConnections" }
         require(maxResponseBytes >= 1024) { "maxResponseBytes must be >= 1024, was $maxResponseBytes" }
         checkBaseUrl(baseUrl, allowInsecureHttp)
+        jwtKey?.let(Keys::parsePemPublicKey)
     }
+
+    /** [trustStore] for Java. */
+    @JvmName("getTrustStore") public fun trustStoreOptional(): Optional<KeyStore> = Optional.ofNullable(trustStore)
+
+    /** [engine] for Java. */
+    @JvmName("getEngine") public fun engineOptional(): Optional<HttpClientEngine> = Optional.ofNullable(engine)
+
+    /** [jwtKey] for Java. */
+    @JvmName("getJwtKey") public fun jwtKeyOptional(): Optional<String> = Optional.ofNullable(jwtKey)
+
+    /** [rateBudget] for Java. */
+    @JvmName("getRateBudget") public fun rateBudgetOptional(): Optional<RateBudget> = Optional.ofNullable(rateBudget)
 
     /** A builder initialised with this configuration. */
     public fun toBuilder(): Builder = Builder().also {
@@ -124,46 +145,49 @@ public class ClerkConfig private constructor(builder: Builder) {
             "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel, " +
             (if (rateBudget != null) "rateBudget=$rateBudget" else "rateLimit=$rateLimit") + ")"
 
-    /** Mutable builder; every property starts at its documented default. Kotlin users set properties in the DSL. */
+    /**
+     * Mutable builder; every property starts at its documented default. Kotlin sets the properties (the
+     * `ClerkClient { ... }` DSL); Java chains the setter methods of the same names. [build] validates everything.
+     */
     public class Builder {
         /** See [ClerkConfig.secretKey]. */
-        public var secretKey: String? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var secretKey: String? = null
         /** See [ClerkConfig.baseUrl]. */
-        public var baseUrl: String = DEFAULT_BASE_URL
+        @get:JvmSynthetic @set:JvmSynthetic public var baseUrl: String = DEFAULT_BASE_URL
         /** See [ClerkConfig.apiVersion]. */
-        public var apiVersion: String = DEFAULT_API_VERSION
+        @get:JvmSynthetic @set:JvmSynthetic public var apiVersion: String = DEFAULT_API_VERSION
         /** See [ClerkConfig.userAgent]. */
-        public var userAgent: String = DEFAULT_USER_AGENT
+        @get:JvmSynthetic @set:JvmSynthetic public var userAgent: String = DEFAULT_USER_AGENT
         /** See [ClerkConfig.connectTimeout]. */
-        public var connectTimeout: Duration = Duration.ofSeconds(10)
+        @get:JvmSynthetic @set:JvmSynthetic public var connectTimeout: Duration = Duration.ofSeconds(10)
         /** See [ClerkConfig.socketTimeout]. */
-        public var socketTimeout: Duration = Duration.ofSeconds(30)
+        @get:JvmSynthetic @set:JvmSynthetic public var socketTimeout: Duration = Duration.ofSeconds(30)
         /** See [ClerkConfig.requestTimeout]. */
-        public var requestTimeout: Duration = Duration.ofSeconds(30)
+        @get:JvmSynthetic @set:JvmSynthetic public var requestTimeout: Duration = Duration.ofSeconds(30)
         /** See [ClerkConfig.retryPolicy]. */
-        public var retryPolicy: RetryPolicy = RetryPolicy.DEFAULT
+        @get:JvmSynthetic @set:JvmSynthetic public var retryPolicy: RetryPolicy = RetryPolicy.DEFAULT
         /** See [ClerkConfig.keepAliveTime]. */
-        public var keepAliveTime: Duration = Duration.ofMinutes(5)
+        @get:JvmSynthetic @set:JvmSynthetic public var keepAliveTime: Duration = Duration.ofMinutes(5)
         /** See [ClerkConfig.maxConnections]. */
-        public var maxConnections: Int = 256
+        @get:JvmSynthetic @set:JvmSynthetic public var maxConnections: Int = 256
         /** See [ClerkConfig.maxResponseBytes]. */
-        public var maxResponseBytes: Long = 16L * 1024 * 1024
+        @get:JvmSynthetic @set:JvmSynthetic public var maxResponseBytes: Long = 16L * 1024 * 1024
         /** See [ClerkConfig.logLevel]. */
-        public var logLevel: LogLevel = LogLevel.NONE
+        @get:JvmSynthetic @set:JvmSynthetic public var logLevel: LogLevel = LogLevel.NONE
         /** See [ClerkConfig.allowInsecureHttp]. */
-        public var allowInsecureHttp: Boolean = false
+        @get:JvmSynthetic @set:JvmSynthetic public var allowInsecureHttp: Boolean = false
         /** See [ClerkConfig.trustStore]. */
-        public var trustStore: KeyStore? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var trustStore: KeyStore? = null
         /** See [ClerkConfig.builtInEngine]. */
-        public var builtInEngine: BuiltInEngine = BuiltInEngine.OKHTTP
+        @get:JvmSynthetic @set:JvmSynthetic public var builtInEngine: BuiltInEngine = BuiltInEngine.OKHTTP
         /** See [ClerkConfig.engine]. */
-        public var engine: HttpClientEngine? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var engine: HttpClientEngine? = null
         /** See [ClerkConfig.jwtKey]. */
-        public var jwtKey: String? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var jwtKey: String? = null
         /** See [ClerkConfig.rateLimit]; null (the default) sizes it from the secret key ([RateLimit.forKey]). */
-        public var rateLimit: RateLimit? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var rateLimit: RateLimit? = null
         /** See [ClerkConfig.rateBudget]. */
-        public var rateBudget: RateBudget? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var rateBudget: RateBudget? = null
 
         /** Sets [secretKey]. */
         public fun secretKey(value: String): Builder = apply { secretKey = value }
@@ -208,7 +232,40 @@ public class ClerkConfig private constructor(builder: Builder) {
         /** Sets [rateBudget] (null: a local budget of [rateLimit]). */
         public fun rateBudget(value: RateBudget?): Builder = apply { rateBudget = value }
 
-        /** Validates and freezes the configuration. @throws IllegalArgumentException on a missing key or bad value. */
+        /**
+         * Shorthand: the current [retryPolicy] with [value] attempts in total (1 = no retries, 1..100), otherwise
+         * unchanged. Default: the policy's own (3 for [RetryPolicy.DEFAULT]).
+         */
+        public fun maxAttempts(value: Int): Builder = apply { retryPolicy = retryPolicy.toBuilder().maxAttempts(value).build() }
+
+        /**
+         * Sets what the environment gives, leaving the rest as it is: `CLERK_SECRET_KEY` ([secretKey]), `CLERK_API_URL`
+         * ([baseUrl]), `CLERK_API_VERSION` ([apiVersion]), `CLERK_JWT_KEY` ([jwtKey]), `CLERK_RATE_LIMIT`
+         * ([rateLimit]: `100/10s`, `5/500ms`, `off`; see [RateLimit.parse]). Unset or blank variables change nothing.
+         * @throws IllegalArgumentException when `CLERK_RATE_LIMIT` is set but malformed.
+         */
+        public fun fromEnv(): Builder = fromEnv(Environment.SYSTEM)
+
+        @JvmSynthetic
+        internal fun fromEnv(env: Environment): Builder = apply {
+            env.secretKey?.let { secretKey = it }
+            env.apiUrl?.let { baseUrl = it }
+            env.apiVersion?.let { apiVersion = it }
+            env.jwtKey?.let { jwtKey = it }
+            env.rateLimit?.let {
+                rateLimit = try {
+                    RateLimit.parse(it)
+                } catch (e: IllegalArgumentException) {
+                    throw IllegalArgumentException("${Environment.RATE_LIMIT}: ${e.message}", e)
+                }
+            }
+        }
+
+        /**
+         * Validates and freezes the configuration: the secret key is present, durations are positive, sizes are in
+         * range, the base URL is http(s) (plain http only to loopback unless [allowInsecureHttp]) and [jwtKey], when
+         * set, is an RSA public key in PEM form. @throws IllegalArgumentException naming the first bad value.
+         */
         public fun build(): ClerkConfig = ClerkConfig(this)
 
         override fun toString(): String = "ClerkConfig.Builder(baseUrl=$baseUrl, secretKey=${secretKey?.let(::redact)})"
@@ -227,28 +284,16 @@ public class ClerkConfig private constructor(builder: Builder) {
         @JvmStatic
         public fun builder(): Builder = Builder()
 
+        /** Kotlin DSL: `ClerkConfig { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
+        @JvmSynthetic
+        public operator fun invoke(configure: Builder.() -> Unit): ClerkConfig = Builder().apply(configure).build()
+
         /**
-         * A builder filled from the environment: `CLERK_SECRET_KEY` (required at [Builder.build]),
-         * `CLERK_API_URL` (optional base URL), `CLERK_API_VERSION` (optional), `CLERK_JWT_KEY` (optional PEM),
-         * `CLERK_RATE_LIMIT` (optional [rateLimit][ClerkConfig.rateLimit]: `100/10s`, `5/500ms`, `off`; see [RateLimit.parse]).
-         * @throws IllegalArgumentException when `CLERK_RATE_LIMIT` is set but malformed.
+         * The configuration the environment gives, every other setting at its default: [Builder.fromEnv], then
+         * [Builder.build]. @throws IllegalArgumentException when `CLERK_SECRET_KEY` is not set or a value is invalid.
          */
         @JvmStatic
-        public fun fromEnv(): Builder = fromEnv(System::getenv)
-
-        internal fun fromEnv(env: (String) -> String?): Builder = Builder().apply {
-            secretKey = env("CLERK_SECRET_KEY")?.takeIf { it.isNotBlank() }
-            env("CLERK_API_URL")?.takeIf { it.isNotBlank() }?.let { baseUrl = it }
-            env("CLERK_API_VERSION")?.takeIf { it.isNotBlank() }?.let { apiVersion = it }
-            env("CLERK_JWT_KEY")?.takeIf { it.isNotBlank() }?.let { jwtKey = it }
-            env("CLERK_RATE_LIMIT")?.takeIf { it.isNotBlank() }?.let {
-                rateLimit = try {
-                    RateLimit.parse(it)
-                } catch (e: IllegalArgumentException) {
-                    throw IllegalArgumentException("CLERK_RATE_LIMIT: ${e.message}", e)
-                }
-            }
-        }
+        public fun fromEnv(): ClerkConfig = Builder().fromEnv().build()
 
         internal fun redact(secret: String): String =
             if (secret.length <= 8) "***" else secret.take(secret.indexOf('_', 3).coerceIn(0, 8) + 1) + "***"

@@ -1,25 +1,26 @@
 package dev.clerkkit
 
 import java.time.Duration
+import java.util.Optional
 
 /**
  * Per-call options: extra headers, timeouts and a retry policy that override the client's for one call.
- * [NONE] (the default of every operation) changes nothing.
+ * [NONE] (the default of every operation) changes nothing. Java reads unset values as empty `Optional`s.
  */
 public class RequestOptions private constructor(builder: Builder) {
     /** Extra request headers. Cannot replace `Authorization`. Default empty. */
     public val headers: Map<String, String> = builder.headers.toMap()
     /** Whole-attempt timeout for this call; null = the client's [ClerkConfig.requestTimeout]. */
-    public val timeout: Duration? = builder.timeout
+    @get:JvmSynthetic public val timeout: Duration? = builder.timeout
     /**
      * Connect timeout for this call; null = the client's [ClerkConfig.connectTimeout]. On the built-in CIO engine a
      * call with its own connect or socket timeout runs on a new connection of its own (CIO never pools such requests).
      */
-    public val connectTimeout: Duration? = builder.connectTimeout
+    @get:JvmSynthetic public val connectTimeout: Duration? = builder.connectTimeout
     /** Socket (silence) timeout for this call; null = the client's [ClerkConfig.socketTimeout]. See [connectTimeout]. */
-    public val socketTimeout: Duration? = builder.socketTimeout
+    @get:JvmSynthetic public val socketTimeout: Duration? = builder.socketTimeout
     /** Retry policy for this call; null = the client's [ClerkConfig.retryPolicy]. */
-    public val retryPolicy: RetryPolicy? = builder.retryPolicy
+    @get:JvmSynthetic public val retryPolicy: RetryPolicy? = builder.retryPolicy
 
     init {
         timeout?.let { require(!it.isNegative && !it.isZero) { "timeout must be positive, was $it" } }
@@ -32,6 +33,15 @@ public class RequestOptions private constructor(builder: Builder) {
         headers.values.forEach { require(it.none { c -> c == '\r' || c == '\n' }) { "header values must not contain CR/LF" } }
     }
 
+    /** [timeout] for Java. */
+    @JvmName("getTimeout") public fun timeoutOptional(): Optional<Duration> = Optional.ofNullable(timeout)
+    /** [connectTimeout] for Java. */
+    @JvmName("getConnectTimeout") public fun connectTimeoutOptional(): Optional<Duration> = Optional.ofNullable(connectTimeout)
+    /** [socketTimeout] for Java. */
+    @JvmName("getSocketTimeout") public fun socketTimeoutOptional(): Optional<Duration> = Optional.ofNullable(socketTimeout)
+    /** [retryPolicy] for Java. */
+    @JvmName("getRetryPolicy") public fun retryPolicyOptional(): Optional<RetryPolicy> = Optional.ofNullable(retryPolicy)
+
     override fun toString(): String = "RequestOptions(headers=${headers.keys}, timeout=$timeout, " +
         "connectTimeout=$connectTimeout, socketTimeout=$socketTimeout, retryPolicy=$retryPolicy)"
 
@@ -39,13 +49,13 @@ public class RequestOptions private constructor(builder: Builder) {
     public class Builder {
         internal val headers = LinkedHashMap<String, String>()
         /** See [RequestOptions.timeout]. */
-        public var timeout: Duration? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var timeout: Duration? = null
         /** See [RequestOptions.connectTimeout]. */
-        public var connectTimeout: Duration? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var connectTimeout: Duration? = null
         /** See [RequestOptions.socketTimeout]. */
-        public var socketTimeout: Duration? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var socketTimeout: Duration? = null
         /** See [RequestOptions.retryPolicy]. */
-        public var retryPolicy: RetryPolicy? = null
+        @get:JvmSynthetic @set:JvmSynthetic public var retryPolicy: RetryPolicy? = null
 
         /** Adds one header. */
         public fun header(name: String, value: String): Builder = apply { headers[name] = value }
@@ -75,6 +85,7 @@ public class RequestOptions private constructor(builder: Builder) {
         public fun builder(): Builder = Builder()
 
         /** Kotlin DSL: `RequestOptions { header("X-Request-Id", id); timeout = Duration.ofSeconds(2) }`. */
+        @JvmSynthetic
         public operator fun invoke(block: Builder.() -> Unit): RequestOptions = Builder().apply(block).build()
     }
 }

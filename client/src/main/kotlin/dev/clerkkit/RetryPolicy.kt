@@ -66,21 +66,21 @@ public class RetryPolicy private constructor(builder: Builder) {
     /** Mutable builder starting at the defaults. */
     public class Builder {
         /** See [RetryPolicy.maxAttempts]. */
-        public var maxAttempts: Int = 3
+        @get:JvmSynthetic @set:JvmSynthetic public var maxAttempts: Int = 3
         /** See [RetryPolicy.initialBackoff]. */
-        public var initialBackoff: Duration = Duration.ofMillis(500)
+        @get:JvmSynthetic @set:JvmSynthetic public var initialBackoff: Duration = Duration.ofMillis(500)
         /** See [RetryPolicy.maxBackoff]. */
-        public var maxBackoff: Duration = Duration.ofSeconds(8)
+        @get:JvmSynthetic @set:JvmSynthetic public var maxBackoff: Duration = Duration.ofSeconds(8)
         /** See [RetryPolicy.multiplier]. */
-        public var multiplier: Double = 2.0
+        @get:JvmSynthetic @set:JvmSynthetic public var multiplier: Double = 2.0
         /** See [RetryPolicy.jitter]. */
-        public var jitter: Double = 0.2
+        @get:JvmSynthetic @set:JvmSynthetic public var jitter: Double = 0.2
         /** See [RetryPolicy.maxRetryAfter]. */
-        public var maxRetryAfter: Duration = Duration.ofSeconds(60)
+        @get:JvmSynthetic @set:JvmSynthetic public var maxRetryAfter: Duration = Duration.ofSeconds(60)
         /** See [RetryPolicy.maxElapsed]. */
-        public var maxElapsed: Duration = Duration.ofMinutes(2)
+        @get:JvmSynthetic @set:JvmSynthetic public var maxElapsed: Duration = Duration.ofMinutes(2)
         /** See [RetryPolicy.sleeper]. */
-        public var sleeper: Sleeper = Sleeper.DEFAULT
+        @get:JvmSynthetic @set:JvmSynthetic public var sleeper: Sleeper = Sleeper.DEFAULT
         internal var random: Random = Random.Default
 
         /** Sets [maxAttempts]. */

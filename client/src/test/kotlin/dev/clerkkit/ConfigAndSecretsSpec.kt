@@ -1,5 +1,6 @@
 package dev.clerkkit
 
+import dev.clerkkit.internal.Environment
 import dev.clerkkit.errors.ClerkException
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
@@ -21,11 +22,11 @@ class ConfigAndSecretsSpec : FunSpec({
         }
         test("fromEnv reads CLERK_SECRET_KEY, CLERK_API_URL, CLERK_API_VERSION and CLERK_JWT_KEY") {
             val env = mapOf("CLERK_SECRET_KEY" to TEST_SECRET, "CLERK_API_URL" to "http://localhost:8787/v1/", "CLERK_API_VERSION" to "2024-10-01")
-            val c = ClerkConfig.fromEnv(env::get).build()
+            val c = ClerkConfig.builder().fromEnv(Environment(env::get)).build()
             c.secretKey shouldBe TEST_SECRET
             c.baseUrl shouldBe "http://localhost:8787/v1"
             c.apiVersion shouldBe "2024-10-01"
-            shouldThrow<IllegalArgumentException> { ClerkConfig.fromEnv { null }.build() }.message shouldContain "CLERK_SECRET_KEY"
+            shouldThrow<IllegalArgumentException> { ClerkConfig.builder().fromEnv(Environment { null }).build() }.message shouldContain "CLERK_SECRET_KEY"
         }
         test("plain http is refused for non-loopback hosts unless allowed") {
             shouldThrow<IllegalArgumentException> { ClerkConfig.builder().secretKey(TEST_SECRET).baseUrl("http://api.clerk.com/v1").build() }

@@ -1,21 +1,25 @@
 package dev.clerkkit.sessions
 
-import kotlinx.serialization.json.JsonObject
+import dev.clerkkit.internal.plainMapToJson
+import dev.clerkkit.internal.toPlainMap
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.put
+import java.util.Optional
 
 /**
  * Filters and paging of `GET /sessions`. Clerk asks for at least one of [userId] or [clientId].
- * Defaults: no filter, Clerk's own limit (10) and offset (0).
+ * Defaults: no filter, Clerk's own limit (10) and offset (0). Java reads each value through an `Optional` getter.
  */
 public class SessionListParams private constructor(builder: Builder) {
-    /** Sessions of this user; null = any. */
+    /** Sessions of this user; null (the default) = any. */
     @get:JvmSynthetic public val userId: String? = builder.userId
-    /** Sessions of this client; null = any. */
+    /** Sessions of this client; null (the default) = any. */
     @get:JvmSynthetic public val clientId: String? = builder.clientId
-    /** Only this status; null = any. */
+    /** Only this status; null (the default) = any. */
     @get:JvmSynthetic public val status: SessionStatus? = builder.status
-    /** Page size, 1..500; null = Clerk's default (10). */
+    /** Page size, 1..500; null (the default) = Clerk's default (10). */
     @get:JvmSynthetic public val limit: Int? = builder.limit
-    /** Results to skip, >= 0; null = 0. */
+    /** Results to skip, >= 0; null (the default) = 0. */
     @get:JvmSynthetic public val offset: Int? = builder.offset
 
     init {
@@ -24,6 +28,12 @@ public class SessionListParams private constructor(builder: Builder) {
         limit?.let { require(it in 1..MAX_LIMIT) { "limit must be in 1..$MAX_LIMIT, was $it" } }
         offset?.let { require(it >= 0) { "offset must be >= 0, was $it" } }
     }
+
+    /** [userId] for Java. */ @JvmName("getUserId") public fun userIdOptional(): Optional<String> = Optional.ofNullable(userId)
+    /** [clientId] for Java. */ @JvmName("getClientId") public fun clientIdOptional(): Optional<String> = Optional.ofNullable(clientId)
+    /** [status] for Java. */ @JvmName("getStatus") public fun statusOptional(): Optional<SessionStatus> = Optional.ofNullable(status)
+    /** [limit] for Java. */ @JvmName("getLimit") public fun limitOptional(): Optional<Int> = Optional.ofNullable(limit)
+    /** [offset] for Java. */ @JvmName("getOffset") public fun offsetOptional(): Optional<Int> = Optional.ofNullable(offset)
 
     /** A builder with these values. */
     public fun toBuilder(): Builder = Builder().also {
@@ -44,19 +54,19 @@ public class SessionListParams private constructor(builder: Builder) {
     override fun equals(other: Any?): Boolean = other is SessionListParams && other.toString() == toString()
     override fun hashCode(): Int = toString().hashCode()
 
-    /** Mutable builder; [build] checks the ranges. */
+    /** Mutable builder (every value starts unset: no filter); [build] checks the ranges. */
     public class Builder {
-        /** See [SessionListParams.userId]. */ public var userId: String? = null
-        /** See [SessionListParams.clientId]. */ public var clientId: String? = null
-        /** See [SessionListParams.status]. */ public var status: SessionStatus? = null
-        /** See [SessionListParams.limit]. */ public var limit: Int? = null
-        /** See [SessionListParams.offset]. */ public var offset: Int? = null
+        /** See [SessionListParams.userId]. */ @get:JvmSynthetic @set:JvmSynthetic public var userId: String? = null
+        /** See [SessionListParams.clientId]. */ @get:JvmSynthetic @set:JvmSynthetic public var clientId: String? = null
+        /** See [SessionListParams.status]. */ @get:JvmSynthetic @set:JvmSynthetic public var status: SessionStatus? = null
+        /** See [SessionListParams.limit]. */ @get:JvmSynthetic @set:JvmSynthetic public var limit: Int? = null
+        /** See [SessionListParams.offset]. */ @get:JvmSynthetic @set:JvmSynthetic public var offset: Int? = null
 
-        /** Sets [userId]. */ public fun userId(value: String?): Builder = apply { userId = value }
-        /** Sets [clientId]. */ public fun clientId(value: String?): Builder = apply { clientId = value }
-        /** Sets [status]. */ public fun status(value: SessionStatus?): Builder = apply { status = value }
-        /** Sets [limit]. */ public fun limit(value: Int?): Builder = apply { limit = value }
-        /** Sets [offset]. */ public fun offset(value: Int?): Builder = apply { offset = value }
+        /** Sets [userId] (null = any). */ public fun userId(value: String?): Builder = apply { userId = value }
+        /** Sets [clientId] (null = any). */ public fun clientId(value: String?): Builder = apply { clientId = value }
+        /** Sets [status] (null = any). */ public fun status(value: SessionStatus?): Builder = apply { status = value }
+        /** Sets [limit] (null = Clerk's default). */ public fun limit(value: Int?): Builder = apply { limit = value }
+        /** Sets [offset] (null = 0). */ public fun offset(value: Int?): Builder = apply { offset = value }
         /** Checks and freezes. @throws IllegalArgumentException for blank ids or out-of-range limit/offset. */
         public fun build(): SessionListParams = SessionListParams(this)
     }
@@ -70,26 +80,35 @@ public class SessionListParams private constructor(builder: Builder) {
         /** A new builder. */
         @JvmStatic public fun builder(): Builder = Builder()
         /** Kotlin DSL: `SessionListParams { userId = "user_1"; status = SessionStatus.ACTIVE }`. */
+        @JvmSynthetic
         public operator fun invoke(block: Builder.() -> Unit): SessionListParams = Builder().apply(block).build()
+
+        @JvmSynthetic
+        internal fun of(userId: String?, clientId: String?, status: SessionStatus?, limit: Int?, offset: Int?): SessionListParams =
+            Builder().userId(userId).clientId(clientId).status(status).limit(limit).offset(offset).build()
     }
 }
 
 /**
  * Body of `POST /sessions/{id}/refresh`. [expiredToken], [refreshToken] and [requestOrigin] are required;
- * the rest are sent only when set.
+ * the rest are sent only when set (default: not sent). Java reads the optional ones through `Optional` getters.
+ * [toString] never shows the tokens.
  */
 public class RefreshSessionParams private constructor(builder: Builder) {
-    /** The JWT from the `__session` cookie; must belong to the session. */
+    /** The JWT from the `__session` cookie; must belong to the session. Required. */
     public val expiredToken: String = requireNotNull(builder.expiredToken) { "expiredToken is required" }
-    /** The refresh token from the `__refresh` cookie. */
+    /** The refresh token from the `__refresh` cookie. Required. */
     public val refreshToken: String = requireNotNull(builder.refreshToken) { "refreshToken is required" }
-    /** The request's origin, e.g. `https://app.example.com`. */
+    /** The request's origin, e.g. `https://app.example.com`. Required. */
     public val requestOrigin: String = requireNotNull(builder.requestOrigin) { "requestOrigin is required" }
-    /** The request's headers as a JSON object; null = not sent. */
-    @get:JvmSynthetic public val requestHeaders: JsonObject? = builder.requestHeaders
-    /** Response shape; null = not sent (Clerk's default, [RefreshFormat.TOKEN]). */
+    /**
+     * The request's headers, a free-form JSON object as plain values (e.g. `{"User-Agent": ["..."]}`: a header's
+     * values as a list of strings, or one string); null (the default) = not sent.
+     */
+    @get:JvmSynthetic public val requestHeaders: Map<String, Any?>? = builder.requestHeaders?.let { plainMapToJson(it).toPlainMap() }
+    /** Response shape; null (the default) = not sent (Clerk's default, [RefreshFormat.TOKEN]). */
     @get:JvmSynthetic public val format: RefreshFormat? = builder.format
-    /** The client's IP address; null = not sent. */
+    /** The client's IP address; null (the default) = not sent. */
     @get:JvmSynthetic public val requestOriginatingIp: String? = builder.requestOriginatingIp
 
     init {
@@ -98,29 +117,46 @@ public class RefreshSessionParams private constructor(builder: Builder) {
         require(requestOrigin.isNotBlank()) { "requestOrigin must not be blank" }
     }
 
+    /** [requestHeaders] for Java. */
+    @JvmName("getRequestHeaders") public fun requestHeadersOptional(): Optional<Map<String, Any?>> = Optional.ofNullable(requestHeaders)
+    /** [format] for Java. */
+    @JvmName("getFormat") public fun formatOptional(): Optional<RefreshFormat> = Optional.ofNullable(format)
+    /** [requestOriginatingIp] for Java. */
+    @JvmName("getRequestOriginatingIp") public fun requestOriginatingIpOptional(): Optional<String> = Optional.ofNullable(requestOriginatingIp)
+
+    /** The JSON body sent to Clerk. */
+    internal fun body(): String = buildJsonObject {
+        put("expired_token", expiredToken)
+        put("refresh_token", refreshToken)
+        put("request_origin", requestOrigin)
+        requestHeaders?.let { put("request_headers", plainMapToJson(it)) }
+        format?.let { put("format", it.value) }
+        requestOriginatingIp?.let { put("request_originating_ip", it) }
+    }.toString()
+
     override fun toString(): String =
         "RefreshSessionParams(requestOrigin=$requestOrigin, format=$format, requestOriginatingIp=$requestOriginatingIp, " +
-            "expiredToken=<${expiredToken.length} chars>, refreshToken=<${refreshToken.length} chars>)"
+            "requestHeaders=${requestHeaders?.keys}, expiredToken=<${expiredToken.length} chars>, refreshToken=<${refreshToken.length} chars>)"
 
-    /** Mutable builder. */
+    /** Mutable builder; every value starts unset. */
     public class Builder {
-        /** See [RefreshSessionParams.expiredToken]. */ public var expiredToken: String? = null
-        /** See [RefreshSessionParams.refreshToken]. */ public var refreshToken: String? = null
-        /** See [RefreshSessionParams.requestOrigin]. */ public var requestOrigin: String? = null
-        /** See [RefreshSessionParams.requestHeaders]. */ public var requestHeaders: JsonObject? = null
-        /** See [RefreshSessionParams.format]. */ public var format: RefreshFormat? = null
-        /** See [RefreshSessionParams.requestOriginatingIp]. */ public var requestOriginatingIp: String? = null
+        /** See [RefreshSessionParams.expiredToken]. */ @get:JvmSynthetic @set:JvmSynthetic public var expiredToken: String? = null
+        /** See [RefreshSessionParams.refreshToken]. */ @get:JvmSynthetic @set:JvmSynthetic public var refreshToken: String? = null
+        /** See [RefreshSessionParams.requestOrigin]. */ @get:JvmSynthetic @set:JvmSynthetic public var requestOrigin: String? = null
+        /** See [RefreshSessionParams.requestHeaders]. */ @get:JvmSynthetic @set:JvmSynthetic public var requestHeaders: Map<String, Any?>? = null
+        /** See [RefreshSessionParams.format]. */ @get:JvmSynthetic @set:JvmSynthetic public var format: RefreshFormat? = null
+        /** See [RefreshSessionParams.requestOriginatingIp]. */ @get:JvmSynthetic @set:JvmSynthetic public var requestOriginatingIp: String? = null
 
         /** Sets [expiredToken]. */ public fun expiredToken(value: String): Builder = apply { expiredToken = value }
         /** Sets [refreshToken]. */ public fun refreshToken(value: String): Builder = apply { refreshToken = value }
         /** Sets [requestOrigin]. */ public fun requestOrigin(value: String): Builder = apply { requestOrigin = value }
-        /** Sets [requestHeaders]. */ public fun requestHeaders(value: JsonObject?): Builder = apply { requestHeaders = value }
-        /** Sets [requestHeaders] from a plain map (each header's values as a JSON array). */
-        public fun requestHeaders(value: Map<String, List<String>>): Builder = apply {
-            requestHeaders = JsonObject(value.mapValues { (_, v) -> kotlinx.serialization.json.JsonArray(v.map(::jsonString)) })
-        }
-        /** Sets [format]. */ public fun format(value: RefreshFormat?): Builder = apply { format = value }
-        /** Sets [requestOriginatingIp]. */ public fun requestOriginatingIp(value: String?): Builder = apply { requestOriginatingIp = value }
+        /**
+         * Sets [requestHeaders] (null = not sent). Values must be JSON-like: strings, numbers, booleans, null, lists
+         * and maps of them. @throws IllegalArgumentException for anything else.
+         */
+        public fun requestHeaders(value: Map<String, Any?>?): Builder = apply { requestHeaders = value }
+        /** Sets [format] (null = not sent). */ public fun format(value: RefreshFormat?): Builder = apply { format = value }
+        /** Sets [requestOriginatingIp] (null = not sent). */ public fun requestOriginatingIp(value: String?): Builder = apply { requestOriginatingIp = value }
         /** Checks and freezes. @throws IllegalArgumentException when a required field is missing or blank. */
         public fun build(): RefreshSessionParams = RefreshSessionParams(this)
     }
@@ -130,8 +166,7 @@ public class RefreshSessionParams private constructor(builder: Builder) {
         /** A new builder. */
         @JvmStatic public fun builder(): Builder = Builder()
         /** Kotlin DSL. */
+        @JvmSynthetic
         public operator fun invoke(block: Builder.() -> Unit): RefreshSessionParams = Builder().apply(block).build()
     }
 }
-
-private fun jsonString(s: String) = kotlinx.serialization.json.JsonPrimitive(s)

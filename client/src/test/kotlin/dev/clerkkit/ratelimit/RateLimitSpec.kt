@@ -1,5 +1,6 @@
 package dev.clerkkit.ratelimit
 
+import dev.clerkkit.internal.Environment
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.TEST_SECRET
@@ -57,11 +58,11 @@ class RateLimitSpec : FunSpec({
 
     test("fromEnv reads CLERK_RATE_LIMIT; a malformed value fails before any I/O, naming the variable") {
         fun env(vararg kv: Pair<String, String>): (String) -> String? = (mapOf("CLERK_SECRET_KEY" to TEST_SECRET) + kv)::get
-        ClerkConfig.fromEnv(env()).build().rateLimit shouldBe RateLimit.DEVELOPMENT_INSTANCE
-        ClerkConfig.fromEnv(env("CLERK_RATE_LIMIT" to "50/5s")).build().rateLimit shouldBe RateLimit.of(50, Duration.ofSeconds(5))
-        ClerkConfig.fromEnv(env("CLERK_RATE_LIMIT" to "off")).build().rateLimit shouldBe RateLimit.OFF
-        ClerkConfig.fromEnv(env("CLERK_RATE_LIMIT" to " ")).build().rateLimit shouldBe RateLimit.DEVELOPMENT_INSTANCE
-        val e = shouldThrow<IllegalArgumentException> { ClerkConfig.fromEnv(env("CLERK_RATE_LIMIT" to "lots")) }
+        ClerkConfig.builder().fromEnv(Environment(env())).build().rateLimit shouldBe RateLimit.DEVELOPMENT_INSTANCE
+        ClerkConfig.builder().fromEnv(Environment(env("CLERK_RATE_LIMIT" to "50/5s"))).build().rateLimit shouldBe RateLimit.of(50, Duration.ofSeconds(5))
+        ClerkConfig.builder().fromEnv(Environment(env("CLERK_RATE_LIMIT" to "off"))).build().rateLimit shouldBe RateLimit.OFF
+        ClerkConfig.builder().fromEnv(Environment(env("CLERK_RATE_LIMIT" to " "))).build().rateLimit shouldBe RateLimit.DEVELOPMENT_INSTANCE
+        val e = shouldThrow<IllegalArgumentException> { ClerkConfig.builder().fromEnv(Environment(env("CLERK_RATE_LIMIT" to "lots"))) }
         e.message shouldContain "CLERK_RATE_LIMIT"
         e.message shouldContain "100/10s"
     }

@@ -1,18 +1,15 @@
 package dev.clerkkit.java
 
+import dev.clerkkit.internal.PreparedCall
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.future.future
 import java.util.concurrent.CompletableFuture
-import java.util.concurrent.atomic.AtomicBoolean
 
 /**
- * The whole suspend -> [CompletableFuture] adapter: `scope.future { block() }`, started undispatched.
- *
- * Why undispatched: the core checks its input (and throws [IllegalArgumentException]) before its first suspension
- * point. Starting the coroutine in the caller's thread runs those checks right here, so an input error is rethrown
- * synchronously from the facade method (a programmer error should fail at the call site, not in a future nobody
- * may look at) and no future is returned. Anything after the first suspension completes the future instead.
+ * The whole suspend -> [CompletableFuture] adapter. A call is prepared first, on the caller's thread and without
+ * suspending: the core checks the input there and throws [IllegalArgumentException] at the call site (a programmer
+ * error should fail where it is made, not in a future nobody may look at). Only then is the I/O started as
+ * `scope.future { call.execute() }`.
  *
  * Cancelling the returned future cancels the coroutine (that is what `future {}` does), which aborts the HTTP
  * exchange in the core.
@@ -21,23 +18,18 @@ internal class FutureCalls(
     private val scope: CoroutineScope,
     private val isClosed: () -> Boolean,
 ) {
-    fun <T> call(block: suspend () -> T): CompletableFuture<T> {
-        check(!isClosed()) { "ClerkJavaClient is closed" }
-        val caller = Thread.currentThread()
-        val returned = AtomicBoolean(false)
-        var inputError: IllegalArgumentException? = null
-        val future = scope.future(start = CoroutineStart.UNDISPATCHED) {
-            try {
-                block()
-            } catch (e: IllegalArgumentException) {
-                // Still inside future(...) on the caller's thread: the core threw it before its I/O (its input checks run
-                // before the first suspension; after I/O it only throws ClerkException subtypes).
-                if (!returned.get() && Thread.currentThread() === caller) inputError = e
-                throw e
-            }
-        }
-        returned.set(true)
-        inputError?.let { throw it }
-        return future
+    /** Checks the client is open, prepares the call (input errors throw here), then starts it. */
+    fun <T> run(prepare: () -> PreparedCall<T>): CompletableFuture<T> {
+        checkOpen()
+        val call = prepare()
+        return scope.future { call.execute() }
     }
+
+    /** Starts [block] (for calls with no input to check before I/O, e.g. token verification). */
+    fun <T> call(block: suspend () -> T): CompletableFuture<T> {
+        checkOpen()
+        return scope.future { block() }
+    }
+
+    private fun checkOpen() = check(!isClosed()) { "ClerkJavaClient is closed" }
 }

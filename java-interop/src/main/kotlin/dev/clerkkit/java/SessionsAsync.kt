@@ -8,20 +8,19 @@ import dev.clerkkit.sessions.SessionPage
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionToken
 import dev.clerkkit.sessions.Sessions
-import java.util.Spliterator
-import java.util.Spliterators
 import java.util.concurrent.CompletableFuture
 import java.util.stream.Stream
-import java.util.stream.StreamSupport
 
 /**
  * The Sessions resource for Java: every operation of [dev.clerkkit.sessions.Sessions], returning a
  * [CompletableFuture]. Get it from [ClerkJavaClient.sessions]. Thread-safe.
  *
- * Each method is a thin adapter over the suspend operation of the same name on the shared
+ * An interface so that your own tests can fake it: implement the abstract methods you need (the overloads without
+ * [RequestOptions] are default methods that pass [RequestOptions.NONE]), or mock it with any mocking library.
+ * clerkkit's implementation is a thin adapter over the suspend operation of the same name on the shared
  * [dev.clerkkit.ClerkClient]: same validation, same retries, same typed errors.
  *
- * Contract of every method:
+ * Contract of every method (of clerkkit's implementation):
  * - **Input errors throw synchronously.** A blank id, an out-of-range number or a `null` argument throws
  *   [IllegalArgumentException] (or [NullPointerException]) from the method itself, before any I/O; no future is
  *   returned. Calling a method after [ClerkJavaClient.close] throws [IllegalStateException].
@@ -33,24 +32,16 @@ import java.util.stream.StreamSupport
  *   exchange; retries stop. Closing the client cancels every future still running.
  * - **Threads:** a future completes on the client's own I/O threads (no extra hop) unless
  *   [ClerkJavaClient.Builder.executor] was given, in which case it completes on that executor. Do not block inside
- *   non-async callbacks (`thenApply`, `whenComplete`) when no executor is set: they run on the client's few I/O
- *   threads.
+ *   non-async callbacks (`thenApply`, `whenComplete`) when no executor is set: they run on the client's I/O threads.
  * - [RequestOptions] (last parameter of each overload) overrides headers, timeout and retry policy for one call;
  *   the overloads without it use [RequestOptions.NONE].
  */
-public class SessionsAsync internal constructor(
-    private val sessions: Sessions,
-    private val calls: FutureCalls,
-) {
-    /**
-     * `GET /sessions`: sessions matching [params], newest first.
-     * @throws IllegalArgumentException never for valid [SessionListParams] (they are checked when built).
-     */
+public interface SessionsAsync {
+    /** `GET /sessions`: sessions matching [params], newest first. */
     public fun list(params: SessionListParams): CompletableFuture<List<Session>> = list(params, RequestOptions.NONE)
 
     /** [list] with per-call [options]. */
-    public fun list(params: SessionListParams, options: RequestOptions): CompletableFuture<List<Session>> =
-        calls.call { sessions.list(params, options) }
+    public fun list(params: SessionListParams, options: RequestOptions): CompletableFuture<List<Session>>
 
     /**
      * `GET /sessions` without filters ([SessionListParams.NONE]). Clerk asks for a `user_id` or `client_id` filter
@@ -66,12 +57,12 @@ public class SessionsAsync internal constructor(
     public fun listPage(params: SessionListParams): CompletableFuture<SessionPage> = listPage(params, RequestOptions.NONE)
 
     /** [listPage] with per-call [options]. */
-    public fun listPage(params: SessionListParams, options: RequestOptions): CompletableFuture<SessionPage> =
-        calls.call { sessions.listPage(params, options) }
+    public fun listPage(params: SessionListParams, options: RequestOptions): CompletableFuture<SessionPage>
 
     /**
      * Every session matching [params], as a lazy, sequential [Stream] that fetches pages of
-     * [DEFAULT_PAGE_SIZE] (100) on demand, starting at `params.offset` (`params.limit` is replaced by the page size).
+     * [Sessions.DEFAULT_PAGE_SIZE] (100) on demand, starting at `params.offset` (`params.limit` is replaced by the
+     * page size).
      *
      * **Blocking:** the stream's terminal operation blocks the calling thread while a page is fetched; a page is
      * requested only when the consumer reaches it (`limit(n)` never fetches past the page holding element `n`).
@@ -80,7 +71,7 @@ public class SessionsAsync internal constructor(
      * [java.util.concurrent.CancellationException] with the interrupt flag set.
      * Each terminal operation on a new stream starts over; do not call it from the client's own I/O threads.
      */
-    public fun listAll(params: SessionListParams): Stream<Session> = listAll(params, DEFAULT_PAGE_SIZE, RequestOptions.NONE)
+    public fun listAll(params: SessionListParams): Stream<Session> = listAll(params, Sessions.DEFAULT_PAGE_SIZE, RequestOptions.NONE)
 
     /**
      * [listAll] with [pageSize] sessions per request (1..500, default 100).
@@ -89,41 +80,25 @@ public class SessionsAsync internal constructor(
     public fun listAll(params: SessionListParams, pageSize: Int): Stream<Session> = listAll(params, pageSize, RequestOptions.NONE)
 
     /** [listAll] with [pageSize] and per-call [options] applied to every page request. */
-    public fun listAll(params: SessionListParams, pageSize: Int, options: RequestOptions): Stream<Session> {
-        val pages = pager(params, pageSize, options)
-        return StreamSupport.stream(
-            { Spliterators.spliteratorUnknownSize(pages.iterator(), Spliterator.ORDERED or Spliterator.NONNULL) },
-            Spliterator.ORDERED or Spliterator.NONNULL,
-            false,
-        )
-    }
+    public fun listAll(params: SessionListParams, pageSize: Int, options: RequestOptions): Stream<Session>
 
     /**
      * The same lazy, blocking traversal as [listAll], as an [Iterable] for `for (Session s : ...)` loops.
-     * Each call of `iterator()` starts from `params.offset` again. Page size [DEFAULT_PAGE_SIZE] (100).
+     * Each call of `iterator()` starts from `params.offset` again. Page size [Sessions.DEFAULT_PAGE_SIZE] (100).
      */
-    public fun iterateAll(params: SessionListParams): Iterable<Session> = iterateAll(params, DEFAULT_PAGE_SIZE, RequestOptions.NONE)
+    public fun iterateAll(params: SessionListParams): Iterable<Session> = iterateAll(params, Sessions.DEFAULT_PAGE_SIZE, RequestOptions.NONE)
 
     /** [iterateAll] with [pageSize] (1..500). @throws IllegalArgumentException synchronously when out of range. */
     public fun iterateAll(params: SessionListParams, pageSize: Int): Iterable<Session> = iterateAll(params, pageSize, RequestOptions.NONE)
 
     /** [iterateAll] with [pageSize] and per-call [options] applied to every page request. */
-    public fun iterateAll(params: SessionListParams, pageSize: Int, options: RequestOptions): Iterable<Session> =
-        pager(params, pageSize, options)
-
-    private fun pager(params: SessionListParams, pageSize: Int, options: RequestOptions): SessionPager {
-        // The core's listAll checks pageSize eagerly and returns a cold Flow; calling it here (without collecting)
-        // keeps one source of truth for that check and throws it synchronously.
-        sessions.listAll(params, pageSize, options)
-        return SessionPager(params, pageSize) { page -> listPage(page, options) }
-    }
+    public fun iterateAll(params: SessionListParams, pageSize: Int, options: RequestOptions): Iterable<Session>
 
     /** `GET /sessions/{session_id}`. @throws IllegalArgumentException when [sessionId] is blank, `.` or `..`. */
     public fun get(sessionId: String): CompletableFuture<Session> = get(sessionId, RequestOptions.NONE)
 
     /** [get] with per-call [options]. */
-    public fun get(sessionId: String, options: RequestOptions): CompletableFuture<Session> =
-        calls.call { sessions.get(sessionId, options) }
+    public fun get(sessionId: String, options: RequestOptions): CompletableFuture<Session>
 
     /**
      * `POST /sessions`: a new active session for [userId] (testing instances only; Clerk refuses it in production).
@@ -143,8 +118,7 @@ public class SessionsAsync internal constructor(
         create(userId, activeOrganizationId, RequestOptions.NONE)
 
     /** [create] with an optional [activeOrganizationId] (`null` = none) and per-call [options]. */
-    public fun create(userId: String, activeOrganizationId: String?, options: RequestOptions): CompletableFuture<Session> =
-        calls.call { sessions.create(userId, activeOrganizationId, options) }
+    public fun create(userId: String, activeOrganizationId: String?, options: RequestOptions): CompletableFuture<Session>
 
     /**
      * `POST /sessions/{session_id}/refresh`: a new session token ([SessionRefresh.Token]) or cookies
@@ -155,26 +129,24 @@ public class SessionsAsync internal constructor(
         refresh(sessionId, params, RequestOptions.NONE)
 
     /** [refresh] with per-call [options]. */
-    public fun refresh(sessionId: String, params: RefreshSessionParams, options: RequestOptions): CompletableFuture<SessionRefresh> =
-        calls.call { sessions.refresh(sessionId, params, options) }
+    public fun refresh(sessionId: String, params: RefreshSessionParams, options: RequestOptions): CompletableFuture<SessionRefresh>
 
     /** `POST /sessions/{session_id}/revoke`: sets the status to `revoked`. Safe to repeat, so it is retried. */
     public fun revoke(sessionId: String): CompletableFuture<Session> = revoke(sessionId, RequestOptions.NONE)
 
     /** [revoke] with per-call [options]. */
-    public fun revoke(sessionId: String, options: RequestOptions): CompletableFuture<Session> =
-        calls.call { sessions.revoke(sessionId, options) }
+    public fun revoke(sessionId: String, options: RequestOptions): CompletableFuture<Session>
 
     /**
      * `POST /sessions/{session_id}/verify` (API versions up to 2024-10-01): the session if [token] is a valid
      * session token for it. Newer API versions answer 410 ([dev.clerkkit.errors.GoneException]).
      *
      * @deprecated Clerk deprecated this endpoint. Verify session tokens locally, without a network call
-     * (networkless JWT verification with the instance's public key, [dev.clerkkit.ClerkConfig.jwtKey] / JWKS).
+     * ([ClerkJavaClient.verifyToken]).
      */
     @Deprecated(
         "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
-            "without a network call (networkless JWT verification with ClerkConfig.jwtKey / JWKS).",
+            "without a network call: ClerkJavaClient.verifyToken(token).",
     )
     @Suppress("DEPRECATION")
     public fun verify(sessionId: String, token: String): CompletableFuture<Session> = verify(sessionId, token, RequestOptions.NONE)
@@ -182,18 +154,15 @@ public class SessionsAsync internal constructor(
     /** [verify] with per-call [options]. @deprecated See [verify]. */
     @Deprecated(
         "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
-            "without a network call (networkless JWT verification with ClerkConfig.jwtKey / JWKS).",
+            "without a network call: ClerkJavaClient.verifyToken(token).",
     )
-    @Suppress("DEPRECATION")
-    public fun verify(sessionId: String, token: String, options: RequestOptions): CompletableFuture<Session> =
-        calls.call { sessions.verify(sessionId, token, options) }
+    public fun verify(sessionId: String, token: String, options: RequestOptions): CompletableFuture<Session>
 
     /** `POST /sessions/{session_id}/tokens`: a session JWT with the instance's default lifetime. */
     public fun createToken(sessionId: String): CompletableFuture<SessionToken> = createToken(sessionId, RequestOptions.NONE)
 
     /** [createToken] with per-call [options]. */
-    public fun createToken(sessionId: String, options: RequestOptions): CompletableFuture<SessionToken> =
-        calls.call { sessions.createToken(sessionId, null, options) }
+    public fun createToken(sessionId: String, options: RequestOptions): CompletableFuture<SessionToken>
 
     /**
      * [createToken] with a lifetime of [expiresInSeconds] (30..315360000).
@@ -203,16 +172,14 @@ public class SessionsAsync internal constructor(
         createToken(sessionId, expiresInSeconds, RequestOptions.NONE)
 
     /** [createToken] with a lifetime and per-call [options]. */
-    public fun createToken(sessionId: String, expiresInSeconds: Long, options: RequestOptions): CompletableFuture<SessionToken> =
-        calls.call { sessions.createToken(sessionId, expiresInSeconds, options) }
+    public fun createToken(sessionId: String, expiresInSeconds: Long, options: RequestOptions): CompletableFuture<SessionToken>
 
     /** `POST /sessions/{session_id}/tokens/{template_name}`: a JWT shaped by the named JWT template (default lifetime). */
     public fun createTokenFromTemplate(sessionId: String, templateName: String): CompletableFuture<SessionToken> =
         createTokenFromTemplate(sessionId, templateName, RequestOptions.NONE)
 
     /** [createTokenFromTemplate] with per-call [options]. */
-    public fun createTokenFromTemplate(sessionId: String, templateName: String, options: RequestOptions): CompletableFuture<SessionToken> =
-        calls.call { sessions.createTokenFromTemplate(sessionId, templateName, null, options) }
+    public fun createTokenFromTemplate(sessionId: String, templateName: String, options: RequestOptions): CompletableFuture<SessionToken>
 
     /**
      * [createTokenFromTemplate] with a lifetime of [expiresInSeconds] (30..315360000).
@@ -227,14 +194,5 @@ public class SessionsAsync internal constructor(
         templateName: String,
         expiresInSeconds: Long,
         options: RequestOptions,
-    ): CompletableFuture<SessionToken> =
-        calls.call { sessions.createTokenFromTemplate(sessionId, templateName, expiresInSeconds, options) }
-
-    override fun toString(): String = "SessionsAsync"
-
-    /** Constants. */
-    public companion object {
-        /** Sessions per request of [listAll] / [iterateAll] when no page size is given: 100. */
-        public const val DEFAULT_PAGE_SIZE: Int = 100
-    }
+    ): CompletableFuture<SessionToken>
 }

@@ -40,10 +40,11 @@ class OkHttpEngineTest {
             return Unit.INSTANCE;
         });
         clerk = ClerkJavaClient.builder()
+                .configure(c -> c
                 .secretKey(sandbox.getSecretKey())
                 .baseUrl(sandbox.getBaseUrl())
                 .engine(engine)
-                .maxAttempts(1)
+                .maxAttempts(1))
                 .build();
     }
 

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -60,9 +61,10 @@ class SessionsAsyncTest {
     void start() {
         sandbox = ClerkSandbox.start();
         clerk = ClerkJavaClient.builder()
+                .configure(c -> c
                 .secretKey(sandbox.getSecretKey())
                 .baseUrl(sandbox.getBaseUrl())
-                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50)).build())
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50)).build()))
                 .build();
         sessions = clerk.sessions();
         userId = sandbox.addUser();
@@ -246,13 +248,14 @@ class SessionsAsyncTest {
     @Nested
     class Configuration {
         @Test
-        void maxAttemptsAppliesOnTopOfTheRetryPolicyWhateverTheOrder() throws Exception {
+        void maxAttemptsIsAShorthandOnTheCurrentRetryPolicy() throws Exception {
             String id = sandbox.addSession(userId);
+            RetryPolicy slow = RetryPolicy.builder().initialBackoff(Duration.ofSeconds(7)).build();
             try (ClerkJavaClient once = ClerkJavaClient.builder()
-                    .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
-                    .maxAttempts(1)
-                    .retryPolicy(RetryPolicy.DEFAULT) // set after, still 1 attempt
+                    .configure(c -> c.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()))
+                    .configure(c -> c.retryPolicy(slow).maxAttempts(1)) // calls add up
                     .build()) {
+                assertEquals(Duration.ofSeconds(7), once.config().getRetryPolicy().getInitialBackoff());
                 assertEquals(1, once.config().getRetryPolicy().getMaxAttempts());
                 sandbox.getFaults().on(Route.GET_SESSION).status(503);
                 ExecutionException e = assertThrows(ExecutionException.class, () -> await(once.sessions().get(id)));
@@ -266,9 +269,10 @@ class SessionsAsyncTest {
         @Test
         void everyBuilderSettingReachesTheCoreConfig() {
             try (ClerkJavaClient c = ClerkJavaClient.builder()
+                    .configure(cfg -> cfg
                     .secretKey("sk_test_abc").baseUrl("https://clerk.example.com/v1").apiVersion("2024-10-01")
                     .userAgent("my-app/1.0").connectTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2))
-                    .requestTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.INFO).allowInsecureHttp(true).trustStore(null)
+                    .requestTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.INFO).allowInsecureHttp(true).trustStore(null))
                     .build()) {
                 ClerkConfig config = c.config();
                 assertEquals("https://clerk.example.com/v1", config.getBaseUrl());
@@ -279,7 +283,26 @@ class SessionsAsyncTest {
                 assertEquals(Duration.ofSeconds(3), config.getRequestTimeout());
                 assertEquals(LogLevel.INFO, config.getLogLevel());
                 assertTrue(config.getAllowInsecureHttp());
+                assertEquals(Optional.empty(), config.getTrustStore());
+                assertEquals(Optional.empty(), config.getJwtKey());
             }
+        }
+
+        @Test
+        void aFinishedConfigCanBeTheStartingPoint() {
+            ClerkConfig base = ClerkConfig.builder().secretKey("sk_test_abc").userAgent("base/1").build();
+            try (ClerkJavaClient c = ClerkJavaClient.builder().config(base).configure(cfg -> cfg.userAgent("changed/2")).build()) {
+                assertEquals("sk_test_abc", c.config().getSecretKey());
+                assertEquals("changed/2", c.config().getUserAgent());
+            }
+            assertEquals("base/1", base.getUserAgent()); // the finished config is not changed
+        }
+
+        @Test
+        void aBadJwtKeyFailsWhenTheConfigIsBuilt() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ClerkJavaClient.builder().configure(cfg -> cfg.secretKey("sk_test_x").jwtKey("not a pem")).build());
+            assertTrue(e.getMessage().contains("jwtKey"), e.getMessage());
         }
     }
 
@@ -311,8 +334,8 @@ class SessionsAsyncTest {
         void builderRejectsBadConfiguration() {
             assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().build()); // no secret key
             assertThrows(IllegalArgumentException.class,
-                    () -> ClerkJavaClient.builder().secretKey("sk_test_x").baseUrl("http://example.com").build());
-            assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().secretKey("sk_test_x").maxAttempts(0).build());
+                    () -> ClerkJavaClient.builder().configure(c -> c.secretKey("sk_test_x").baseUrl("http://example.com")).build());
+            assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().configure(c -> c.secretKey("sk_test_x").maxAttempts(0)).build());
         }
     }
 
@@ -438,7 +461,9 @@ class SessionsAsyncTest {
             String id = sandbox.addSession(userId);
             ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-pool"));
             try (ClerkJavaClient c = ClerkJavaClient.builder()
-                    .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).executor(pool).build()) {
+                    .configure(cfg -> cfg.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()))
+                    .executor(pool)
+                    .build()) {
                 sandbox.getFaults().on(Route.GET_SESSION).delay(200); // callback registered before completion
                 String thread = await(c.sessions().get(id).thenApply(s -> Thread.currentThread().getName()));
                 assertTrue(thread.startsWith("app-pool"), thread); // tests run with coroutine debug names appended

@@ -2,6 +2,13 @@ package dev.clerkkit.java
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RequestOptions
+import dev.clerkkit.RetryPolicy
+import dev.clerkkit.ratelimit.RateLimit
+import io.ktor.client.engine.mock.MockEngine
+import io.ktor.client.engine.mock.respond
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpStatusCode
+import io.ktor.http.headersOf
 import dev.clerkkit.sessions.RefreshFormat
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.Session
@@ -10,7 +17,8 @@ import dev.clerkkit.sessions.SessionPage
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionStatus
 import dev.clerkkit.sessions.SessionToken
-import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.internal.PreparedCall
+import dev.clerkkit.internal.SessionCalls
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.DescribeSpec
 import io.kotest.matchers.booleans.shouldBeTrue
@@ -20,7 +28,6 @@ import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import io.mockk.coEvery
-import io.mockk.coVerify
 import io.mockk.every
 import io.mockk.mockk
 import io.mockk.verify
@@ -38,14 +45,23 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlin.coroutines.cancellation.CancellationException as KCancellationException
 
+/** A prepared call that answers [value] (a stand-in for the core's real one). */
+private fun <T> done(value: T): PreparedCall<T> = answering { value }
+
+/** A prepared call that runs [block] when executed. */
+private fun <T> answering(block: suspend () -> T): PreparedCall<T> = mockk { coEvery { execute() } coAnswers { block() } }
+
 private fun session(id: String) = Session(
     id = id, userId = "user_1", clientId = "client_1", status = SessionStatus.ACTIVE,
     lastActiveAt = 1, expireAt = 2, abandonAt = 3, updatedAt = 4, createdAt = 5,
 )
 
-/** Proves the facade is a thin adapter over the suspend API: delegation, errors, cancellation, paging, close. */
+/**
+ * Proves the facade is a thin adapter over the core's prepared calls: delegation, synchronous input errors,
+ * cancellation, paging, close.
+ */
 class SessionsAsyncSpec : DescribeSpec({
-    lateinit var core: Sessions
+    lateinit var core: SessionCalls
     lateinit var scope: CoroutineScope
     lateinit var async: SessionsAsync
     val opts = RequestOptions.builder().header("X-Test", "1").build()
@@ -53,33 +69,33 @@ class SessionsAsyncSpec : DescribeSpec({
     beforeEach {
         core = mockk()
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
-        async = SessionsAsync(core, FutureCalls(scope) { false })
+        async = DefaultSessionsAsync(core, FutureCalls(scope) { false })
     }
     afterEach { scope.cancel() }
 
     describe("delegation to the suspend API") {
         it("get, revoke, create (with and without organization)") {
-            coEvery { core.get("sess_1", RequestOptions.NONE) } returns session("sess_1")
-            coEvery { core.revoke("sess_1", opts) } returns session("sess_1")
-            coEvery { core.create("user_1", null, RequestOptions.NONE) } returns session("sess_2")
-            coEvery { core.create("user_1", "org_1", opts) } returns session("sess_3")
+            every { core.get("sess_1", RequestOptions.NONE) } returns done(session("sess_1"))
+            every { core.revoke("sess_1", opts) } returns done(session("sess_1"))
+            every { core.create("user_1", null, RequestOptions.NONE) } returns done(session("sess_2"))
+            every { core.create("user_1", "org_1", opts) } returns done(session("sess_3"))
 
             async.get("sess_1").get().id shouldBe "sess_1"
             async.revoke("sess_1", opts).get().id shouldBe "sess_1"
             async.create("user_1").get().id shouldBe "sess_2"
             async.create("user_1", "org_1", opts).get().id shouldBe "sess_3"
 
-            coVerify(exactly = 1) { core.get("sess_1", RequestOptions.NONE) }
-            coVerify(exactly = 1) { core.revoke("sess_1", opts) }
-            coVerify(exactly = 1) { core.create("user_1", null, RequestOptions.NONE) }
-            coVerify(exactly = 1) { core.create("user_1", "org_1", opts) }
+            verify(exactly = 1) { core.get("sess_1", RequestOptions.NONE) }
+            verify(exactly = 1) { core.revoke("sess_1", opts) }
+            verify(exactly = 1) { core.create("user_1", null, RequestOptions.NONE) }
+            verify(exactly = 1) { core.create("user_1", "org_1", opts) }
         }
 
         it("list, listPage") {
             val params = SessionListParams.builder().userId("user_1").build()
-            coEvery { core.list(params, RequestOptions.NONE) } returns listOf(session("a"))
-            coEvery { core.list(SessionListParams.NONE, RequestOptions.NONE) } returns emptyList()
-            coEvery { core.listPage(params, opts) } returns SessionPage(listOf(session("a")), 7)
+            every { core.list(params, RequestOptions.NONE) } returns done(listOf(session("a")))
+            every { core.list(SessionListParams.NONE, RequestOptions.NONE) } returns done(emptyList())
+            every { core.listPage(params, opts) } returns done(SessionPage(listOf(session("a")), 7))
 
             async.list(params).get().map { it.id } shouldContainExactly listOf("a")
             async.list().get() shouldBe emptyList()
@@ -89,13 +105,13 @@ class SessionsAsyncSpec : DescribeSpec({
         it("refresh, verify, createToken, createTokenFromTemplate") {
             val refresh = RefreshSessionParams.builder().expiredToken("e").refreshToken("r").requestOrigin("https://a.example")
                 .format(RefreshFormat.TOKEN).build()
-            coEvery { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns SessionRefresh.Token("jwt")
+            every { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns done(SessionRefresh.Token("jwt"))
             @Suppress("DEPRECATION")
-            coEvery { core.verify("sess_1", "tok", RequestOptions.NONE) } returns session("sess_1")
-            coEvery { core.createToken("sess_1", null, RequestOptions.NONE) } returns SessionToken(jwt = "t1")
-            coEvery { core.createToken("sess_1", 60L, opts) } returns SessionToken(jwt = "t2")
-            coEvery { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns SessionToken(jwt = "t3")
-            coEvery { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns SessionToken(jwt = "t4")
+            every { core.verify("sess_1", "tok", RequestOptions.NONE) } returns done(session("sess_1"))
+            every { core.createToken("sess_1", null, RequestOptions.NONE) } returns done(SessionToken(jwt = "t1"))
+            every { core.createToken("sess_1", 60L, opts) } returns done(SessionToken(jwt = "t2"))
+            every { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns done(SessionToken(jwt = "t3"))
+            every { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns done(SessionToken(jwt = "t4"))
 
             async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token("jwt")
             @Suppress("DEPRECATION")
@@ -110,20 +126,20 @@ class SessionsAsyncSpec : DescribeSpec({
     describe("errors") {
         it("a failure after I/O started completes the future with the same exception instance") {
             val boom = IllegalStateException("boom")
-            coEvery { core.get("sess_1", any()) } coAnswers { delay(5); throw boom }
+            every { core.get("sess_1", any()) } returns answering { delay(5); throw boom }
             val e = shouldThrow<ExecutionException> { async.get("sess_1").get(5, TimeUnit.SECONDS) }
             e.cause shouldBeSameInstanceAs boom
         }
 
-        it("an input error thrown before the first suspension is thrown synchronously, no future") {
-            coEvery { core.get("", any()) } throws IllegalArgumentException("sessionId must not be blank")
+        it("an input error is thrown synchronously while the call is prepared, no future") {
+            every { core.get("", any()) } throws IllegalArgumentException("sessionId must not be blank")
             shouldThrow<IllegalArgumentException> { async.get("") }.message shouldBe "sessionId must not be blank"
         }
 
         it("an IllegalArgumentException after a suspension stays in the future") {
             // A gate, not a short delay: a delay that elapses before the caller gets back would not really suspend.
             val gate = CompletableDeferred<Unit>()
-            coEvery { core.get("late", any()) } coAnswers { gate.await(); throw IllegalArgumentException("late") }
+            every { core.get("late", any()) } returns answering { gate.await(); throw IllegalArgumentException("late") }
             val f = async.get("late")
             gate.complete(Unit)
             shouldThrow<ExecutionException> { f.get(5, TimeUnit.SECONDS) }.cause.shouldBeInstanceOf<IllegalArgumentException>()
@@ -134,7 +150,7 @@ class SessionsAsyncSpec : DescribeSpec({
         it("cancel(true) on the future cancels the suspended core call") {
             val started = CompletableDeferred<Unit>()
             val observed = CompletableDeferred<Throwable>()
-            coEvery { core.get("slow", any()) } coAnswers {
+            every { core.get("slow", any()) } returns answering {
                 started.complete(Unit)
                 try {
                     awaitCancellation()
@@ -152,48 +168,57 @@ class SessionsAsyncSpec : DescribeSpec({
     }
 
     describe("ClerkJavaClient") {
-        it("close() cancels running futures, leaves a wrapped core open, then refuses calls") {
-            val client = mockk<ClerkClient>(relaxed = true)
-            every { client.sessions } returns core
-            val observed = CompletableDeferred<Throwable>()
-            coEvery { core.get("slow", any()) } coAnswers {
-                try { awaitCancellation() } catch (e: KCancellationException) { observed.complete(e); throw e }
+        /** A real core whose every call hangs (after completing [started]) until cancelled, or answers [answer]. */
+        fun coreClient(started: CompletableDeferred<Unit>, answer: String? = null) = ClerkClient {
+            secretKey = "sk_test_facade"
+            baseUrl = "https://api.clerk.test/v1"
+            retryPolicy = RetryPolicy.NONE
+            rateLimit = RateLimit.OFF
+            engine = MockEngine { request ->
+                if (answer != null) return@MockEngine respond(answer, HttpStatusCode.OK, headersOf(HttpHeaders.ContentType, "application/json"))
+                started.complete(Unit)
+                awaitCancellation()
             }
-            val java = ClerkJavaClient.wrap(client)
-            val f = java.sessions().get("slow")
-            java.close()
-            withTimeout(5_000) { observed.await() }
-            shouldThrow<CancellationException> { f.get(5, TimeUnit.SECONDS) }
-            f.isCancelled.shouldBeTrue()
-            verify(exactly = 0) { client.close() }
-            shouldThrow<IllegalStateException> { java.sessions().get("sess_1") }.message shouldBe "ClerkJavaClient is closed"
-            java.close() // idempotent
+        }
+
+        it("close() cancels running futures, leaves a wrapped core open, then refuses calls") {
+            val started = CompletableDeferred<Unit>()
+            coreClient(started).use { client ->
+                val java = ClerkJavaClient.wrap(client)
+                val f = java.sessions().get("slow")
+                withTimeout(5_000) { started.await() } // the call is in flight
+                java.close()
+                shouldThrow<CancellationException> { f.get(5, TimeUnit.SECONDS) }
+                f.isCancelled.shouldBeTrue()
+                shouldThrow<IllegalStateException> { java.sessions().get("sess_1") }.message shouldBe "ClerkJavaClient is closed"
+                shouldThrow<IllegalStateException> { java.sessions().get("") }.message shouldBe "ClerkJavaClient is closed"
+                java.close() // idempotent
+                // The wrapped core is still open: a new facade over it works.
+                ClerkJavaClient.wrap(client).use { again -> again.sessions().get("slow").cancel(true).shouldBeTrue() }
+            }
         }
 
         it("futures complete on the given executor") {
-            val client = mockk<ClerkClient>(relaxed = true)
-            every { client.sessions } returns core
-            val pool = Executors.newSingleThreadExecutor { r -> Thread(r, "app-callbacks") }
-            val gate = CompletableDeferred<Unit>()
-            coEvery { core.get("sess_1", any()) } coAnswers { gate.await(); session("sess_1") }
-            ClerkJavaClient.wrap(client, pool).use { java ->
-                // Callback registered before completion, so it runs where the future completes.
-                val thread = java.sessions().get("sess_1").thenApply { Thread.currentThread().name }
-                gate.complete(Unit)
-                thread.get(5, TimeUnit.SECONDS) shouldStartWith "app-callbacks"
+            val body = """{"object":"session","id":"sess_1","user_id":"user_1","client_id":"client_1","status":"active",""" +
+                """"last_active_at":1,"expire_at":2,"abandon_at":3,"updated_at":4,"created_at":5}"""
+            coreClient(CompletableDeferred(), answer = body).use { client ->
+                val pool = Executors.newSingleThreadExecutor { r -> Thread(r, "app-callbacks") }
+                ClerkJavaClient.wrap(client, pool).use { java ->
+                    java.sessions().get("sess_1").thenApply { Thread.currentThread().name }.get(5, TimeUnit.SECONDS) shouldStartWith "app-callbacks"
+                }
+                pool.shutdown()
             }
-            pool.shutdown()
         }
     }
 
     describe("listAll / iterateAll") {
         fun stubPages(total: Int) {
-            every { core.listAll(any(), any(), any()) } answers { callOriginal() }
-            coEvery { core.listPage(any<SessionListParams>(), any()) } coAnswers {
+            every { core.checkPageSize(any()) } answers { callOriginal() }
+            every { core.listPage(any<SessionListParams>(), any()) } answers {
                 val p = firstArg<SessionListParams>()
                 val from = p.offset!!
                 val to = minOf(from + p.limit!!, total)
-                SessionPage((from until to).map { session("s$it") }, total.toLong())
+                done(SessionPage((from until to).map { session("s$it") }, total.toLong()))
             }
         }
 
@@ -201,10 +226,10 @@ class SessionsAsyncSpec : DescribeSpec({
             stubPages(total = 5)
             val params = SessionListParams.builder().userId("user_1").build()
             async.listAll(params, 2).limit(2).map { it.id }.toList() shouldContainExactly listOf("s0", "s1")
-            coVerify(exactly = 1) { core.listPage(any<SessionListParams>(), any()) }
+            verify(exactly = 1) { core.listPage(any<SessionListParams>(), any()) }
 
             async.iterateAll(params, 2).map { it.id } shouldContainExactly listOf("s0", "s1", "s2", "s3", "s4")
-            coVerify(exactly = 4) { core.listPage(any<SessionListParams>(), any()) } // 1 + 3 pages
+            verify(exactly = 4) { core.listPage(any<SessionListParams>(), any()) } // 1 + 3 pages
         }
 
         it("rejects a bad page size synchronously via the core's check") {

@@ -4,6 +4,7 @@ import dev.clerkkit.tokens.SessionClaims;
 import dev.clerkkit.tokens.TokenVerificationException;
 
 import dev.clerkkit.RequestOptions;
+import dev.clerkkit.ClerkConfig;
 import dev.clerkkit.RetryPolicy;
 import dev.clerkkit.errors.ClerkApiException;
 import dev.clerkkit.errors.NotFoundException;
@@ -34,13 +35,13 @@ public final class ReadmeExamples {
     /** Builds a client the way the README shows. */
     public static ClerkJavaClient build(String secretKey, String baseUrl) {
         // tag::build[]
-        ClerkJavaClient clerk = ClerkJavaClient.builder()
+        ClerkJavaClient clerk = ClerkJavaClient.create(ClerkConfig.builder()
                 .secretKey(secretKey)                       // required
                 .baseUrl(baseUrl)                           // default https://api.clerk.com/v1
                 .requestTimeout(Duration.ofSeconds(10))     // default 30 s
                 .retryPolicy(RetryPolicy.DEFAULT)           // default: 3 attempts, exponential backoff
                 .maxAttempts(2)                             // shorthand on top of the policy
-                .build();
+                .build());                                  // checks every value (and parses jwtKey) here
         // end::build[]
         return clerk;
     }
@@ -48,7 +49,7 @@ public final class ReadmeExamples {
     /** The environment variant (CLERK_SECRET_KEY, CLERK_API_URL, ...). Not run by tests. */
     public static void fromEnv() {
         // tag::from-env[]
-        try (ClerkJavaClient clerk = ClerkJavaClient.fromEnv().build()) {
+        try (ClerkJavaClient clerk = ClerkJavaClient.fromEnv()) {
             List<Session> sessions = clerk.sessions()
                     .list(SessionListParams.builder().userId("user_123").build())
                     .join();
@@ -61,8 +62,7 @@ public final class ReadmeExamples {
     public static ClerkJavaClient withExecutor(String secretKey, String baseUrl, ExecutorService appExecutor) {
         // tag::executor[]
         ClerkJavaClient clerk = ClerkJavaClient.builder()
-                .secretKey(secretKey)
-                .baseUrl(baseUrl)
+                .configure(c -> c.secretKey(secretKey).baseUrl(baseUrl))
                 .executor(appExecutor) // callbacks may block here; default: the client's I/O threads
                 .build();
         // end::executor[]

@@ -107,7 +107,9 @@ class ReadmeExamplesTest {
                 + java.util.Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
         try (ClerkJavaClient pemClient = ClerkJavaClient.builder()
-                .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).jwtKey(pem).build()) {
+                .configure(c -> c
+                .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).jwtKey(pem))
+                .build()) {
             long before = sandbox.getStats().getTotalRequests();
             assertEquals(userId + " in " + id, ReadmeExamples.verifyToken(pemClient, jwt));
             assertEquals(before, sandbox.getStats().getTotalRequests());
