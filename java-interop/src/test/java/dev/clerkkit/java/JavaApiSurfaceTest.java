@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clerkkit.ClerkClient;
 import kotlin.Metadata;
 import kotlin.metadata.Attributes;
+import kotlin.metadata.KmClass;
+import kotlin.metadata.KmConstructor;
+import kotlin.metadata.KmFunction;
+import kotlin.metadata.KmProperty;
+import kotlin.metadata.jvm.JvmExtensionsKt;
+import kotlin.metadata.jvm.JvmMethodSignature;
 import kotlin.metadata.Visibility;
 import kotlin.metadata.jvm.KotlinClassMetadata;
 import java.io.IOException;
@@ -30,10 +36,12 @@ import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a Java caller sees of clerkkit, read from the compiled classes: no Kotlin-isms. Every public
+ * What a Java caller sees of clerkkit, read from the compiled classes and their Kotlin metadata. Every public
  * class of the Java facade, the models, params, errors, token claims and configuration is checked for suspend
  * functions ({@code Continuation} parameters), {@code kotlin.Unit} results, Kotlin function types, {@code Flow}s,
- * mangled names, and factories reachable only through {@code Companion}.
+ * mangled names, factories reachable only through {@code Companion}, getters that return null (the convention is
+ * {@code Optional}), Kotlin-internal constructors that bytecode makes public, public constants of no public
+ * declaration, and kotlinx.serialization or Ktor types (the engine hook excepted).
  */
 class JavaApiSurfaceTest {
     /**
@@ -47,6 +55,7 @@ class JavaApiSurfaceTest {
         "dev.clerkkit.ClerkClient",
         "dev.clerkkit.ClerkClient$Companion",
         "dev.clerkkit.sessions.Sessions",
+        "dev.clerkkit.sessions.Sessions$Companion",
         "dev.clerkkit.tokens.SessionTokenVerifier",
         "dev.clerkkit.Sleeper",
         "dev.clerkkit.tokens.JwksFetcher",
@@ -62,10 +71,12 @@ class JavaApiSurfaceTest {
             for (String name : classNames(anchor)) {
                 if (!name.startsWith("dev.clerkkit.")) continue;
                 if (name.startsWith("dev.clerkkit.http.")) continue; // Kotlin `internal` (public in bytecode)
+                if (name.startsWith("dev.clerkkit.internal.")) continue; // @InternalClerkkitApi: not part of the API
                 if (name.endsWith("$serializer")) continue; // kotlinx.serialization's generated code
                 Class<?> c = Class.forName(name, false, anchor.getClassLoader());
                 if (!Modifier.isPublic(c.getModifiers()) || c.isSynthetic() || c.isAnonymousClass() || c.isLocalClass()) continue;
                 if (c.getEnclosingClass() != null && !Modifier.isPublic(c.getEnclosingClass().getModifiers())) continue;
+                if (c.getEnclosingClass() != null && !kotlinPublic(c.getEnclosingClass())) continue;
                 if (!kotlinPublic(c)) continue;
                 out.add(c);
             }
@@ -193,4 +204,133 @@ class JavaApiSurfaceTest {
         }
         assertEquals(List.of(), problems, "companion members Java can only reach through Companion");
     }
+
+    /** Kotlin metadata of a class, or null for a non-class (file facade) or a Java class. */
+    private static KmClass kmClass(Class<?> c) {
+        Metadata metadata = c.getAnnotation(Metadata.class);
+        if (metadata == null) return null;
+        KotlinClassMetadata read = KotlinClassMetadata.readLenient(metadata);
+        return read instanceof KotlinClassMetadata.Class ? ((KotlinClassMetadata.Class) read).getKmClass() : null;
+    }
+
+    private static String descriptor(Class<?> t) {
+        if (t == void.class) return "V";
+        if (t.isPrimitive()) {
+            return String.valueOf("ZBCSIJFD".charAt(List.of(boolean.class, byte.class, char.class, short.class, int.class,
+                long.class, float.class, double.class).indexOf(t)));
+        }
+        if (t.isArray()) return t.getName().replace('.', '/');
+        return "L" + t.getName().replace('.', '/') + ";";
+    }
+
+    private static String descriptor(Executable e) {
+        String params = Arrays.stream(e.getParameterTypes()).map(JavaApiSurfaceTest::descriptor).collect(Collectors.joining());
+        return "(" + params + ")" + (e instanceof Method ? descriptor(((Method) e).getReturnType()) : "V");
+    }
+
+    /** The visible (public or protected, not synthetic) member of [c] with this JVM signature, or null. */
+    private static Executable visible(Class<?> c, JvmMethodSignature signature) {
+        if (signature == null) return null;
+        List<Executable> all = new ArrayList<>(Arrays.asList(c.getDeclaredMethods()));
+        all.addAll(Arrays.asList(c.getDeclaredConstructors()));
+        for (Executable e : all) {
+            String name = e instanceof Constructor ? "<init>" : e.getName();
+            if (name.equals(signature.getName()) && descriptor(e).equals(signature.getDescriptor())
+                && (Modifier.isPublic(e.getModifiers()) || Modifier.isProtected(e.getModifiers())) && !e.isSynthetic()
+                && !kotlinInternal(e)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One convention for absent values: a Java caller reaches no method whose Kotlin return type is nullable (nullable
+     * Kotlin properties are hidden from Java behind an {@code Optional} getter of the same name).
+     */
+    @Test
+    void noGetterJavaSeesReturnsNull() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            if (KOTLIN_FIRST.contains(c.getName())) continue;
+            KmClass km = kmClass(c);
+            if (km == null) continue;
+            for (KmFunction f : km.getFunctions()) {
+                if (!Attributes.isNullable(f.getReturnType())) continue;
+                Executable e = visible(c, JvmExtensionsKt.getSignature(f));
+                if (e != null) problems.add(describe(e) + ": returns null for absent values");
+            }
+            for (KmProperty p : km.getProperties()) {
+                if (!Attributes.isNullable(p.getReturnType())) continue;
+                Executable e = visible(c, JvmExtensionsKt.getGetterSignature(p));
+                if (e != null) problems.add(describe(e) + ": nullable getter");
+            }
+        }
+        assertEquals(List.of(), problems, "Java getters returning null");
+    }
+
+    /** Kotlin `internal` (or private) constructors are public in bytecode unless the class hides them: none may reach Java. */
+    @Test
+    void noInternalConstructorReachesJava() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            KmClass km = kmClass(c);
+            if (km == null) continue;
+            for (KmConstructor k : km.getConstructors()) {
+                Visibility v = Attributes.getVisibility(k);
+                if (v == Visibility.PUBLIC || v == Visibility.PROTECTED) continue;
+                Executable e = visible(c, JvmExtensionsKt.getSignature(k));
+                if (e != null) problems.add(describe(e) + ": " + v.name().toLowerCase() + " in Kotlin, public in bytecode");
+            }
+        }
+        assertEquals(List.of(), problems, "non-public constructors Java can call");
+    }
+
+    /**
+     * Every public static field Java sees is a public Kotlin declaration (no {@code const val} of an internal
+     * companion surfacing as a public constant), and the only types Java sees are its own and the JDK's: no
+     * kotlinx.serialization, no Ktor (except the engine hook).
+     */
+    @Test
+    void constantFieldsArePublicDeclarationsAndNoLibraryTypesLeak() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            KmClass km = kmClass(c);
+            if (km != null) {
+                Set<String> declared = new TreeSet<>();
+                List<KmClass> owners = new ArrayList<>(List.of(km));
+                for (Class<?> nested : c.getDeclaredClasses()) {
+                    if (nested.getSimpleName().equals(km.getCompanionObject())) {
+                        KmClass companion = kmClass(nested);
+                        if (companion != null && Attributes.getVisibility(companion) == Visibility.PUBLIC) owners.add(companion);
+                    }
+                }
+                for (KmClass owner : owners) {
+                    for (KmProperty p : owner.getProperties()) {
+                        if (Attributes.getVisibility(p) == Visibility.PUBLIC) declared.add(p.getName());
+                    }
+                }
+                if (km.getCompanionObject() != null) declared.add(km.getCompanionObject());
+                declared.add("INSTANCE");
+                for (Field f : c.getDeclaredFields()) {
+                    int m = f.getModifiers();
+                    if (!Modifier.isPublic(m) || !Modifier.isStatic(m) || f.isSynthetic() || f.isEnumConstant()) continue;
+                    if (!declared.contains(f.getName())) problems.add(c.getName() + "." + f.getName() + ": public static field of no public declaration");
+                }
+            }
+            if (KOTLIN_FIRST.contains(c.getName())) continue;
+            for (Executable e : publicMembers(c)) {
+                List<Type> types = new ArrayList<>(Arrays.asList(e.getGenericParameterTypes()));
+                if (e instanceof Method) types.add(((Method) e).getGenericReturnType());
+                for (Type t : types) {
+                    if (mentions(t, "kotlinx.serialization.")) problems.add(describe(e) + ": kotlinx.serialization type " + t.getTypeName());
+                    if (mentions(t, "io.ktor.") && !ENGINE_HOOK.contains(e.getName())) problems.add(describe(e) + ": Ktor type " + t.getTypeName());
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "constants and library types Java sees");
+    }
+
+    /** The one place a Ktor type is part of the API: an engine of the caller's choice (ClerkConfig.engine). */
+    private static final Set<String> ENGINE_HOOK = Set.of("engine", "getEngine");
 }

@@ -5,6 +5,7 @@ import dev.clerkkit.errors.ClerkApiException;
 import dev.clerkkit.errors.ClerkException;
 import dev.clerkkit.errors.ClerkTransportException;
 import dev.clerkkit.errors.PermissionDeniedException;
+import dev.clerkkit.ClerkConfig;
 import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.sessions.RefreshFormat;
 import dev.clerkkit.sessions.RefreshSessionParams;
@@ -63,12 +64,12 @@ public final class ClerkShell {
         if (key == null || key.isBlank()) {
             sandbox = ClerkSandbox.start();
             sandbox.seedDemoData();
-            client = ClerkJavaClient.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).build();
+            client = ClerkJavaClient.create(ClerkConfig.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).build());
             System.out.println("clerkkit shell: OFFLINE DEMO on the embedded sandbox at " + sandbox.getBaseUrl()
                 + " (CLERK_SECRET_KEY is not set)");
             System.out.println("demo users: " + String.join(", ", demoUsers()));
         } else {
-            client = ClerkJavaClient.fromEnv().build();
+            client = ClerkJavaClient.fromEnv();
             System.out.println("clerkkit shell: connected to " + client.config().getBaseUrl()
                 + " (API version " + client.config().getApiVersion() + ")");
         }
