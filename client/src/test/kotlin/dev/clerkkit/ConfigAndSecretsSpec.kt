@@ -2,6 +2,7 @@ package dev.clerkkit
 
 import dev.clerkkit.internal.Environment
 import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.tokens.TestKeys
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
@@ -9,6 +10,7 @@ import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import java.io.File
 import java.time.Duration
+import java.util.Optional
 
 class ConfigAndSecretsSpec : FunSpec({
     context("config") {
@@ -27,6 +29,39 @@ class ConfigAndSecretsSpec : FunSpec({
             c.baseUrl shouldBe "http://localhost:8787/v1"
             c.apiVersion shouldBe "2024-10-01"
             shouldThrow<IllegalArgumentException> { ClerkConfig.builder().fromEnv(Environment { null }).build() }.message shouldContain "CLERK_SECRET_KEY"
+        }
+        test("Builder.fromEnv sets only what the environment gives; ClerkConfig.fromEnv is a finished config") {
+            val pem = TestKeys.pem(TestKeys.primary)
+            val env = Environment(mapOf("CLERK_SECRET_KEY" to TEST_SECRET, "CLERK_JWT_KEY" to pem, "CLERK_API_VERSION" to " ")::get)
+            val c = ClerkConfig.builder().userAgent("mine/1").fromEnv(env).requestTimeout(Duration.ofSeconds(4)).build()
+            c.userAgent shouldBe "mine/1" // not touched by fromEnv
+            c.apiVersion shouldBe ClerkConfig.DEFAULT_API_VERSION // a blank variable changes nothing
+            c.jwtKey shouldBe pem
+            c.jwtKeyOptional() shouldBe Optional.of(pem)
+            c.requestTimeout shouldBe Duration.ofSeconds(4)
+            // ClerkConfig.fromEnv() reads the process environment, where the build sets no CLERK_SECRET_KEY
+            if (System.getenv("CLERK_SECRET_KEY").isNullOrBlank()) {
+                shouldThrow<IllegalArgumentException> { ClerkConfig.fromEnv() }.message shouldContain "CLERK_SECRET_KEY"
+                shouldThrow<IllegalArgumentException> { ClerkClient.fromEnv() }.message shouldContain "CLERK_SECRET_KEY"
+            }
+        }
+        test("the configuration validates itself when built: a jwtKey that is not an RSA PEM public key fails there") {
+            shouldThrow<IllegalArgumentException> { ClerkConfig.builder().secretKey(TEST_SECRET).jwtKey("not a pem").build() }
+                .message shouldContain "jwtKey"
+            val env = Environment(mapOf("CLERK_SECRET_KEY" to TEST_SECRET, "CLERK_JWT_KEY" to "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")::get)
+            shouldThrow<IllegalArgumentException> { ClerkConfig.builder().fromEnv(env).build() }
+            ClerkConfig.builder().secretKey(TEST_SECRET).jwtKey(" ").build().jwtKeyOptional() shouldBe Optional.empty()
+        }
+        test("optional settings read as empty Optionals from Java, the same values from Kotlin") {
+            val c = ClerkConfig { secretKey = TEST_SECRET }
+            c.engineOptional() shouldBe Optional.empty()
+            c.trustStoreOptional() shouldBe Optional.empty()
+            c.rateBudgetOptional() shouldBe Optional.empty()
+            c.engine shouldBe null
+            val o = RequestOptions { timeout = Duration.ofSeconds(2) }
+            o.timeoutOptional() shouldBe Optional.of(Duration.ofSeconds(2))
+            o.retryPolicyOptional() shouldBe Optional.empty()
+            ClerkConfig.builder().secretKey(TEST_SECRET).maxAttempts(1).build().retryPolicy.maxAttempts shouldBe 1
         }
         test("plain http is refused for non-loopback hosts unless allowed") {
             shouldThrow<IllegalArgumentException> { ClerkConfig.builder().secretKey(TEST_SECRET).baseUrl("http://api.clerk.com/v1").build() }
