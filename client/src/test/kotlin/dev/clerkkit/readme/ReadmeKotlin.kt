@@ -25,7 +25,7 @@ import java.time.Duration
 /** README "Is this request's session valid?": [clerk] and [sessionToken] are the snippet's free names. */
 suspend fun verifyTokenSnippet(clerk: ClerkClient, sessionToken: String) {
     // tag::verify-token[]
-    val claims = clerk.verifyToken(sessionToken)   // suspend; claims.sessionId, userId, organization, claims (all, as JSON)
+    val claims = clerk.verifyToken(sessionToken)   // suspend; claims.sessionId, userId, organization, claims (all, as plain values)
 
     // stricter options: authorized parties, audience, clock skew (default 5 s), JWKS cache TTL (default 1 h)
     val verifier = clerk.tokenVerifier(TokenVerifierOptions {
