@@ -22,7 +22,6 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import io.kotest.matchers.types.shouldBeInstanceOf
-import kotlinx.serialization.json.jsonPrimitive
 import java.time.Duration
 import java.time.Instant
 import kotlin.reflect.KClass
@@ -65,8 +64,8 @@ class ErrorsSpec : FunSpec({
                     e.code shouldBe code
                     e.errors.single().message shouldBe "msg $code"
                     e.errors.single().longMessage shouldBe "long $code"
-                    e.errors.single().meta!!["param_name"]!!.jsonPrimitive.content shouldBe "p"
-                    e.meta!!["m"]!!.jsonPrimitive.content shouldBe "1"
+                    e.errors.single().meta!!["param_name"] shouldBe "p"
+                    e.meta!!["m"] shouldBe 1L
                     e.traceId shouldBe "trace_abc"
                     e.headers["x-extra"] shouldBe listOf("1")
                     e.body shouldContain code

@@ -1,7 +1,7 @@
 package dev.clerkkit.bench
 
 import dev.clerkkit.testkit.ClerkSandbox
-import dev.clerkkit.testkit.RateLimit
+import dev.clerkkit.testkit.SandboxRateLimit
 import dev.clerkkit.testkit.SandboxConfig
 import java.time.Duration
 import java.util.Base64
@@ -20,7 +20,7 @@ object BenchSandboxMain {
         val https = "--https" in args
         val idle = args.indexOf("--idle-timeout-ms").takeIf { it >= 0 }?.let { args[it + 1].toLong() }
         val rate = args.indexOf("--rate-limit").takeIf { it >= 0 }?.let { args[it + 1].split('/') }
-            ?.let { (n, ms) -> RateLimit.of(n.toInt(), Duration.ofMillis(ms.toLong())) }
+            ?.let { (n, ms) -> SandboxRateLimit.of(n.toInt(), Duration.ofMillis(ms.toLong())) }
         val config = SandboxConfig.builder().https(https).maxRecordedRequests(0)
             .apply { idle?.let { idleTimeoutMillis(it) } }
             .rateLimit(rate)

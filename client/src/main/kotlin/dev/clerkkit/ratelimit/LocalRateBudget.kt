@@ -11,7 +11,7 @@ import java.time.Duration
  *
  * The client creates one from [dev.clerkkit.ClerkConfig.rateLimit] unless [dev.clerkkit.ClerkConfig.rateBudget] is set.
  */
-public class LocalRateBudget internal constructor(
+public class LocalRateBudget private constructor(
     /** The limit this budget enforces. */
     public val limit: RateLimit,
     /** Monotonic time in nanoseconds (tests pass a virtual clock). */
@@ -19,7 +19,10 @@ public class LocalRateBudget internal constructor(
     /** How waiting is done (tests pass a virtual one). */
     private val sleeper: Sleeper,
 ) : RateBudget {
-    /** A budget enforcing [limit] (not [RateLimit.OFF]) on the system's monotonic clock. */
+    /**
+     * A budget enforcing [limit] on the system's monotonic clock.
+     * @throws IllegalArgumentException if [limit] is [RateLimit.OFF].
+     */
     public constructor(limit: RateLimit) : this(limit, System::nanoTime, CEIL_MILLIS_DELAY)
 
     private val windowNanos: Long = limit.window.toNanos()
@@ -91,10 +94,17 @@ public class LocalRateBudget internal constructor(
 
     override fun toString(): String = "LocalRateBudget($limit)"
 
-    internal companion object {
+    /** Nothing for callers: the test seam (a virtual clock and sleeper) lives here, hidden from Java. */
+    public companion object {
         /** `delay` rounded up to whole milliseconds, so a sub-millisecond wait does not spin. */
-        val CEIL_MILLIS_DELAY: Sleeper = Sleeper { d ->
+        @get:JvmSynthetic
+        internal val CEIL_MILLIS_DELAY: Sleeper = Sleeper { d ->
             kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000)
         }
+
+        /** A budget on [clock] (monotonic nanoseconds) that waits with [sleeper]: tests pass virtual ones. */
+        @JvmSynthetic
+        internal fun create(limit: RateLimit, clock: () -> Long, sleeper: Sleeper): LocalRateBudget =
+            LocalRateBudget(limit, clock, sleeper)
     }
 }

@@ -165,7 +165,7 @@ public class SessionTokenVerifier @JvmOverloads constructor(
             }
         }
 
-        val claims = reader.read()
+        val claims = SessionClaims.read(payload)
         val azp = claims.authorizedParty
         if (azp != null && options.authorizedParties.isNotEmpty() && azp !in options.authorizedParties) {
             throw TokenVerificationException(Reason.UNAUTHORIZED_PARTY, "azp '${azp.forMessage()}' is not an authorized party")

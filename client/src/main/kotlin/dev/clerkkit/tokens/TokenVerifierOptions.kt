@@ -1,9 +1,11 @@
 package dev.clerkkit.tokens
 
+import dev.clerkkit.internal.Environment
 import java.security.interfaces.RSAPublicKey
 import java.time.Clock
 import java.time.Duration
 import java.util.Collections
+import java.util.Optional
 
 /**
  * Immutable configuration of a [SessionTokenVerifier].
@@ -26,9 +28,10 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
     /**
      * The instance's PEM public key (SPKI, `-----BEGIN PUBLIC KEY-----`, as shown under "API keys" in Clerk's
      * dashboard or stored in `CLERK_JWT_KEY`). When set, verification is fully networkless and any
-     * [JwksFetcher] is ignored; the token's `kid` is then not consulted. Default: `null`.
+     * [JwksFetcher] is ignored; the token's `kid` is then not consulted. Default: `null` (JWKS mode). Java:
+     * `getJwtKey()` returns an `Optional`.
      */
-    public val jwtKey: String? = builder.jwtKey?.takeIf { it.isNotBlank() }
+    @get:JvmSynthetic public val jwtKey: String? = builder.jwtKey?.takeIf { it.isNotBlank() }
 
     /**
      * Accepted values of the `azp` claim (the origins of your frontends, e.g. `https://app.example.com`).
@@ -78,6 +81,10 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
     /** Time source for `exp`/`nbf`/`iat` checks and the JWKS cache. Default: `Clock.systemUTC()`. */
     public val clock: Clock = builder.clock
 
+    /** [jwtKey] for Java; empty in JWKS mode (the default). */
+    @JvmName("getJwtKey")
+    public fun jwtKeyOptional(): Optional<String> = Optional.ofNullable(jwtKey)
+
     /** [jwtKey] parsed once, at build time. */
     internal val jwtPublicKey: RSAPublicKey? = jwtKey?.let(Keys::parsePemPublicKey)
 
@@ -108,45 +115,55 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
 
     /**
      * Mutable builder of [TokenVerifierOptions]. Kotlin code can assign the properties (see the
-     * [TokenVerifierOptions] DSL function); Java code can chain the same-named setter methods. Every property
-     * starts at the default documented on [TokenVerifierOptions].
+     * [TokenVerifierOptions] DSL function); Java code chains the same-named setter methods (the properties are hidden
+     * from Java). Every property starts at the default documented on [TokenVerifierOptions].
      */
     public class Builder {
         /** See [TokenVerifierOptions.jwtKey]. Default: `null`; a blank value counts as `null`. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var jwtKey: String? = null
 
         /** See [TokenVerifierOptions.authorizedParties]. Default: empty (no check). */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var authorizedParties: Set<String> = emptySet()
 
         /** See [TokenVerifierOptions.audience]. Default: empty (no check). */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var audience: Set<String> = emptySet()
 
         /** See [TokenVerifierOptions.clockSkew]. Default: 5 seconds. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var clockSkew: Duration = DEFAULT_CLOCK_SKEW
 
         /** See [TokenVerifierOptions.allowNonSessionTokens]. Default: `false`. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var allowNonSessionTokens: Boolean = false
 
         /** See [TokenVerifierOptions.jwksCacheTtl]. Default: 1 hour. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var jwksCacheTtl: Duration = DEFAULT_JWKS_CACHE_TTL
 
         /** See [TokenVerifierOptions.jwksMinRefreshInterval]. Default: 1 minute. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var jwksMinRefreshInterval: Duration = DEFAULT_JWKS_MIN_REFRESH_INTERVAL
 
         /** See [TokenVerifierOptions.clock]. Default: `Clock.systemUTC()`. */
+        @get:JvmSynthetic @set:JvmSynthetic
         public var clock: Clock = Clock.systemUTC()
 
         /** Sets [jwtKey] (PEM); `null` or blank selects JWKS mode. Default: `null`. */
         public fun jwtKey(pem: String?): Builder = apply { jwtKey = pem }
 
         /**
-         * Sets [jwtKey] from the environment variable `CLERK_JWT_KEY` ([JWT_KEY_ENV]) of [env] (default: the
-         * process environment); leaves it unchanged when the variable is absent or blank.
+         * Fills this builder from the process environment: [jwtKey] from `CLERK_JWT_KEY`, left unchanged when the
+         * variable is absent or blank. The other options have no variable. Returns this builder, not finished
+         * options ([TokenVerifierOptions.fromEnv] is the one-step form).
          */
-        @JvmOverloads
-        public fun jwtKeyFromEnv(env: Map<String, String> = System.getenv()): Builder = apply {
-            env[JWT_KEY_ENV]?.takeIf { it.isNotBlank() }?.let { jwtKey = it }
-        }
+        public fun fromEnv(): Builder = fromEnv(Environment.SYSTEM)
+
+        /** [fromEnv] reading [env] instead of the process environment (tests). */
+        @JvmSynthetic
+        internal fun fromEnv(env: Environment): Builder = apply { env.jwtKey?.let { jwtKey = it } }
 
         /** Replaces [authorizedParties]. Default: empty (no check). */
         public fun authorizedParties(parties: Collection<String>): Builder = apply { authorizedParties = parties.toSet() }
@@ -186,9 +203,6 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
 
     /** Defaults and factories. */
     public companion object {
-        /** The environment variable read by [fromEnv] and [Builder.jwtKeyFromEnv]: `CLERK_JWT_KEY`. */
-        public const val JWT_KEY_ENV: String = "CLERK_JWT_KEY"
-
         /** Default [clockSkew]: 5 seconds (as in Clerk's SDKs). */
         @JvmField
         public val DEFAULT_CLOCK_SKEW: Duration = Duration.ofSeconds(5)
@@ -206,15 +220,18 @@ public class TokenVerifierOptions private constructor(builder: Builder) {
         public fun builder(): Builder = Builder()
 
         /**
-         * Default options with [jwtKey] taken from `CLERK_JWT_KEY` in [env] (default: the process environment).
-         * When the variable is absent or blank the result is in JWKS mode, so a [JwksFetcher] is needed.
+         * Finished options from the process environment: the defaults, with [jwtKey] taken from `CLERK_JWT_KEY`.
+         * When the variable is absent or blank the result is in JWKS mode, so a [JwksFetcher] is needed. To change
+         * other options as well, use `builder().fromEnv()` ([Builder.fromEnv]).
          *
          * @throws IllegalArgumentException if the variable holds something that is not a valid PEM public key.
          */
         @JvmStatic
-        @JvmOverloads
-        public fun fromEnv(env: Map<String, String> = System.getenv()): TokenVerifierOptions =
-            Builder().jwtKeyFromEnv(env).build()
+        public fun fromEnv(): TokenVerifierOptions = fromEnv(Environment.SYSTEM)
+
+        /** [fromEnv] reading [env] instead of the process environment (tests). */
+        @JvmSynthetic
+        internal fun fromEnv(env: Environment): TokenVerifierOptions = Builder().fromEnv(env).build()
     }
 }
 

@@ -11,7 +11,7 @@ import dev.clerkkit.tokens.TokenVerifierOptions
 // end::imports[]
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.MutableClock
-import dev.clerkkit.testkit.RateLimit
+import dev.clerkkit.testkit.SandboxRateLimit
 import dev.clerkkit.testkit.Route
 import java.time.Duration
 
@@ -25,7 +25,7 @@ import java.time.Duration
 /** README "Is this request's session valid?": [clerk] and [sessionToken] are the snippet's free names. */
 suspend fun verifyTokenSnippet(clerk: ClerkClient, sessionToken: String) {
     // tag::verify-token[]
-    val claims = clerk.verifyToken(sessionToken)   // suspend; claims.sessionId, userId, organization, claims (all, as JSON)
+    val claims = clerk.verifyToken(sessionToken)   // suspend; claims.sessionId, userId, organization, claims (all, as plain values)
 
     // stricter options: authorized parties, audience, clock skew (default 5 s), JWKS cache TTL (default 1 h)
     val verifier = clerk.tokenVerifier(TokenVerifierOptions {
@@ -108,7 +108,7 @@ fun testkitReadmeSnippet() {
 fun testkitRateLimitSnippet() {
     // tag::testkit-rate-limits[]
     val clock = MutableClock()
-    ClerkSandbox.start { this.clock = clock; rateLimit = RateLimit.CLERK }.use { sandbox ->
+    ClerkSandbox.start { this.clock = clock; rateLimit = SandboxRateLimit.CLERK }.use { sandbox ->
         // ... 101st request within a 10 s window -> 429, Retry-After: <seconds left in the window>
         clock.advance(Duration.ofSeconds(10))              // the window frees up: no sleeping in tests
         sandbox.stats.rateLimitedRequests                  // how many 429s the limiter sent

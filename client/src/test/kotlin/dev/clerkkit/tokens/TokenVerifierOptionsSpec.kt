@@ -1,5 +1,6 @@
 package dev.clerkkit.tokens
 
+import dev.clerkkit.internal.Environment
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.nulls.shouldBeNull
@@ -65,13 +66,45 @@ class TokenVerifierOptionsSpec : FunSpec({
         shouldThrow<UnsupportedOperationException> { (o.authorizedParties as MutableSet<String>).add("x") }
     }
 
-    test("fromEnv reads CLERK_JWT_KEY; absent or blank means JWKS mode") {
+    context("environment (read through Environment)") {
         val pem = TestKeys.pem(TestKeys.primary)
-        TokenVerifierOptions.fromEnv(mapOf("CLERK_JWT_KEY" to pem)).jwtKey shouldBe pem
-        TokenVerifierOptions.fromEnv(emptyMap()).jwtKey.shouldBeNull()
-        TokenVerifierOptions.fromEnv(mapOf("CLERK_JWT_KEY" to "  ")).jwtKey.shouldBeNull()
-        TokenVerifierOptions.builder().jwtKeyFromEnv(mapOf("CLERK_JWT_KEY" to pem)).clockSkew(Duration.ZERO).build().jwtKey shouldBe pem
-        SessionTokenVerifier(TokenVerifierOptions.fromEnv(mapOf("CLERK_JWT_KEY" to pem))).isNetworkless shouldBe true
+        fun env(vararg pairs: Pair<String, String>) = Environment.of(mapOf(*pairs))
+
+        test("fromEnv returns finished options: CLERK_JWT_KEY selects PEM mode; absent or blank means JWKS mode") {
+            TokenVerifierOptions.fromEnv(env("CLERK_JWT_KEY" to pem)).jwtKey shouldBe pem
+            TokenVerifierOptions.fromEnv(env()).jwtKey.shouldBeNull()
+            TokenVerifierOptions.fromEnv(env("CLERK_JWT_KEY" to "  ")).jwtKey.shouldBeNull()
+            TokenVerifierOptions.fromEnv(env("CLERK_JWT_KEY" to pem)).jwtKeyOptional().get() shouldBe pem
+            TokenVerifierOptions.fromEnv(env()).jwtKeyOptional().isPresent shouldBe false
+            SessionTokenVerifier(TokenVerifierOptions.fromEnv(env("CLERK_JWT_KEY" to pem))).isNetworkless shouldBe true
+        }
+
+        test("Builder.fromEnv fills the builder and leaves the rest to the caller") {
+            TokenVerifierOptions.builder().fromEnv(env("CLERK_JWT_KEY" to pem)).clockSkew(Duration.ZERO).build().let {
+                it.jwtKey shouldBe pem
+                it.clockSkew shouldBe Duration.ZERO
+            }
+            // absent or blank: an earlier value is kept
+            TokenVerifierOptions.builder().jwtKey(pem).fromEnv(env()).build().jwtKey shouldBe pem
+            TokenVerifierOptions.builder().jwtKey(pem).fromEnv(env("CLERK_JWT_KEY" to " ")).build().jwtKey shouldBe pem
+        }
+
+        test("only CLERK_JWT_KEY is read") {
+            TokenVerifierOptions.fromEnv(env("CLERK_SECRET_KEY" to "sk_test_x", "JWT_KEY" to pem)).jwtKey.shouldBeNull()
+        }
+
+        test("an invalid CLERK_JWT_KEY fails at once, without quoting it") {
+            val e = shouldThrow<IllegalArgumentException> { TokenVerifierOptions.fromEnv(env("CLERK_JWT_KEY" to "not-a-key-AAAA")) }
+            e.message.orEmpty() shouldNotContain "not-a-key-AAAA"
+        }
+
+        test("the no-argument forms read the process environment") {
+            val expected = System.getenv("CLERK_JWT_KEY")?.takeIf { it.isNotBlank() }
+            if (expected == null) {
+                TokenVerifierOptions.fromEnv().jwtKey.shouldBeNull()
+                TokenVerifierOptions.builder().fromEnv().build().jwtKey.shouldBeNull()
+            }
+        }
     }
 
     test("invalid configuration fails at build time with IllegalArgumentException") {

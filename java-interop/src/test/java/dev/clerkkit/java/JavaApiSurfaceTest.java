@@ -75,8 +75,8 @@ class JavaApiSurfaceTest {
                 if (name.endsWith("$serializer")) continue; // kotlinx.serialization's generated code
                 Class<?> c = Class.forName(name, false, anchor.getClassLoader());
                 if (!Modifier.isPublic(c.getModifiers()) || c.isSynthetic() || c.isAnonymousClass() || c.isLocalClass()) continue;
-                if (c.getEnclosingClass() != null && !Modifier.isPublic(c.getEnclosingClass().getModifiers())) continue;
-                if (c.getEnclosingClass() != null && !kotlinPublic(c.getEnclosingClass())) continue;
+                // a class nested in a Kotlin `internal` one (e.g. its companion) is internal too
+                if (c.getEnclosingClass() != null && (!Modifier.isPublic(c.getEnclosingClass().getModifiers()) || !kotlinPublic(c.getEnclosingClass()))) continue;
                 if (!kotlinPublic(c)) continue;
                 out.add(c);
             }

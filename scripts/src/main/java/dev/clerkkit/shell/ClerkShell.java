@@ -208,14 +208,14 @@ public final class ClerkShell {
             SessionClaims c = client().verifyTokenBlocking(token);
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"claim", "value"});
-            rows.add(new String[] {"sid", String.valueOf(c.getSessionId())});
+            rows.add(new String[] {"sid", String.valueOf(c.getSessionId().orElse(null))});
             rows.add(new String[] {"sub", c.getUserId()});
-            rows.add(new String[] {"iss", String.valueOf(c.getIssuer())});
-            rows.add(new String[] {"iat", c.getIssuedAt() == null ? "" : WHEN.format(Instant.ofEpochSecond(c.getIssuedAt()))});
+            rows.add(new String[] {"iss", String.valueOf(c.getIssuer().orElse(null))});
+            rows.add(new String[] {"iat", c.getIssuedAt().map(t -> WHEN.format(Instant.ofEpochSecond(t))).orElse("")});
             rows.add(new String[] {"exp", WHEN.format(Instant.ofEpochSecond(c.getExpiresAt()))});
-            for (Map.Entry<String, JsonElement> e : c.getClaims().entrySet()) {
+            for (Map.Entry<String, Object> e : c.getClaims().entrySet()) {
                 if (!Set.of("sid", "sub", "iss", "iat", "exp").contains(e.getKey())) {
-                    String value = text(e.getValue());
+                    String value = String.valueOf(e.getValue());
                     // other time claims (epoch seconds) read like iat and exp
                     if (Set.of("nbf", "auth_time").contains(e.getKey()) && value.matches("\\d{1,12}")) {
                         value = WHEN.format(Instant.ofEpochSecond(Long.parseLong(value)));

@@ -51,16 +51,16 @@ public class SandboxConfig private constructor(builder: Builder) {
     public val defaultApiVersion: String? = builder.defaultApiVersion
 
     /**
-     * Per-secret-key request budget, e.g. [RateLimit.CLERK] (Clerk's 100 per 10 s for development keys and 1,000 per
-     * 10 s for `sk_live_` keys) or [RateLimit.BENCH] (100 per 1 s). `null` (the default): no limit. Beyond it the
+     * Per-secret-key request budget, e.g. [SandboxRateLimit.CLERK] (Clerk's 100 per 10 s for development keys and 1,000 per
+     * 10 s for `sk_live_` keys) or [SandboxRateLimit.BENCH] (100 per 1 s). `null` (the default): no limit. Beyond it the
      * sandbox answers `429` with `Retry-After` (whole seconds, rounded up, at least 1); `GET /v1/jwks` is never limited.
-     * Windows follow [clock], so a [MutableClock] steps them in tests. See [RateLimit].
+     * Windows follow [clock], so a [MutableClock] steps them in tests. See [SandboxRateLimit].
      */
-    public val rateLimit: RateLimit? = builder.rateLimit
+    public val rateLimit: SandboxRateLimit? = builder.rateLimit
 
     /**
      * More secret keys the sandbox accepts besides [secretKey] (default: none), as if each were its own Clerk instance:
-     * each has its own [rateLimit] budget, and `sk_live_` ones get the production limit of [RateLimit.CLERK].
+     * each has its own [rateLimit] budget, and `sk_live_` ones get the production limit of [SandboxRateLimit.CLERK].
      */
     public val additionalSecretKeys: List<String> = builder.additionalSecretKeys.toList()
 
@@ -132,7 +132,7 @@ public class SandboxConfig private constructor(builder: Builder) {
         public var defaultApiVersion: String? = null
 
         /** See [SandboxConfig.rateLimit]. Default `null` (no rate limit). */
-        public var rateLimit: RateLimit? = null
+        public var rateLimit: SandboxRateLimit? = null
 
         /** See [SandboxConfig.additionalSecretKeys]. Default empty. */
         public var additionalSecretKeys: List<String> = emptyList()
@@ -180,7 +180,7 @@ public class SandboxConfig private constructor(builder: Builder) {
         public fun defaultApiVersion(value: String?): Builder = apply { defaultApiVersion = value }
 
         /** Java-friendly setter for [rateLimit] (`null`: no limit). */
-        public fun rateLimit(value: RateLimit?): Builder = apply { rateLimit = value }
+        public fun rateLimit(value: SandboxRateLimit?): Builder = apply { rateLimit = value }
 
         /** Java-friendly setter for [additionalSecretKeys]. */
         public fun additionalSecretKeys(value: List<String>): Builder = apply { additionalSecretKeys = value }

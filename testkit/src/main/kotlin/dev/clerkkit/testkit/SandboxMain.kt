@@ -58,10 +58,10 @@ public object SandboxMain {
                 "--api-version" -> builder.defaultApiVersion(value())
                 "--rate-limit" -> builder.rateLimit(
                     when (val preset = value()) {
-                        "clerk" -> RateLimit.CLERK
-                        "development" -> RateLimit.DEVELOPMENT
-                        "production" -> RateLimit.PRODUCTION
-                        "bench" -> RateLimit.BENCH
+                        "clerk" -> SandboxRateLimit.CLERK
+                        "development" -> SandboxRateLimit.DEVELOPMENT
+                        "production" -> SandboxRateLimit.PRODUCTION
+                        "bench" -> SandboxRateLimit.BENCH
                         else -> throw IllegalArgumentException("--rate-limit must be clerk, development, production or bench, was $preset")
                     },
                 )

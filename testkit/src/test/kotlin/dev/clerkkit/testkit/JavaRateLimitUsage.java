@@ -16,7 +16,7 @@ public final class JavaRateLimitUsage {
     public static String run() throws Exception {
         SandboxConfig config = SandboxConfig.builder()
             .clock(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")))
-            .rateLimit(RateLimit.of(2, Duration.ofSeconds(10)).withWindowKind(RateLimitWindow.SLIDING))
+            .rateLimit(SandboxRateLimit.of(2, Duration.ofSeconds(10)).withWindowKind(RateLimitWindow.SLIDING))
             .defaultApiVersion(SandboxConfig.LATEST_API_VERSION)
             .verifyGone(null)
             .build();
@@ -31,7 +31,7 @@ public final class JavaRateLimitUsage {
             }
             long limited = sandbox.getStats().getRateLimitedRequests();
             sandbox.resetRateLimits();
-            return String.join(",", statuses) + "|" + limited + "|" + RateLimit.CLERK.limitFor("sk_test_x") / 100;
+            return String.join(",", statuses) + "|" + limited + "|" + SandboxRateLimit.CLERK.limitFor("sk_test_x") / 100;
         }
     }
 }

@@ -20,14 +20,14 @@ class RateLimitSpec : FunSpec({
     val otherKey = "sk_test_clerkkit_second_instance"
     val liveKey = "sk_live_clerkkit_sandbox_not_a_real_key"
 
-    fun sandbox(limit: RateLimit, clock: MutableClock = MutableClock(start)) = ClerkSandbox.start {
+    fun sandbox(limit: SandboxRateLimit, clock: MutableClock = MutableClock(start)) = ClerkSandbox.start {
         this.clock = clock
         rateLimit = limit
         additionalSecretKeys = listOf(otherKey, liveKey)
     }
 
     test("beyond the limit: 429, Retry-After rounded up to whole seconds, Clerk's error body") {
-        sandbox(RateLimit.of(3, Duration.ofSeconds(10))).use { s ->
+        sandbox(SandboxRateLimit.of(3, Duration.ofSeconds(10))).use { s ->
             val api = Api(s)
             repeat(3) { api.get("/sessions").status shouldBe 200 }
             val r = api.get("/sessions") // validated against ClerkErrors by Contract
@@ -47,7 +47,7 @@ class RateLimitSpec : FunSpec({
 
     test("a fixed window frees up at its boundary; Retry-After is at least 1") {
         val clock = MutableClock(start)
-        sandbox(RateLimit.of(2, Duration.ofSeconds(10)), clock).use { s ->
+        sandbox(SandboxRateLimit.of(2, Duration.ofSeconds(10)), clock).use { s ->
             val api = Api(s)
             repeat(2) { api.get("/sessions").status shouldBe 200 }
             clock.advance(Duration.ofMillis(7_000)) // 0.5 s left
@@ -68,7 +68,7 @@ class RateLimitSpec : FunSpec({
 
     test("a sliding window frees one slot when the oldest accepted request leaves it") {
         val clock = MutableClock(start)
-        sandbox(RateLimit.sliding(2, Duration.ofSeconds(10)), clock).use { s ->
+        sandbox(SandboxRateLimit.sliding(2, Duration.ofSeconds(10)), clock).use { s ->
             val api = Api(s)
             api.get("/sessions").status shouldBe 200 // t = 0
             clock.advance(Duration.ofSeconds(4))
@@ -87,7 +87,7 @@ class RateLimitSpec : FunSpec({
     }
 
     test("each secret key has its own budget; sk_live_ keys get the production limit") {
-        sandbox(RateLimit.byKeyType(2, 4, Duration.ofSeconds(10))).use { s ->
+        sandbox(SandboxRateLimit.byKeyType(2, 4, Duration.ofSeconds(10))).use { s ->
             val main = Api(s)
             val other = Api(s, key = otherKey)
             val live = Api(s, key = liveKey)
@@ -102,7 +102,7 @@ class RateLimitSpec : FunSpec({
     }
 
     test("GET /v1/jwks is never limited and uses no budget") {
-        sandbox(RateLimit.of(2, Duration.ofSeconds(10))).use { s ->
+        sandbox(SandboxRateLimit.of(2, Duration.ofSeconds(10))).use { s ->
             val api = Api(s)
             repeat(5) { api.get("/jwks").status shouldBe 200 }
             repeat(2) { api.get("/sessions").status shouldBe 200 }
@@ -114,7 +114,7 @@ class RateLimitSpec : FunSpec({
 
     test("401s and scripted faults use no budget; 429s do not use budget either") {
         val clock = MutableClock(start)
-        sandbox(RateLimit.of(2, Duration.ofSeconds(10)), clock).use { s ->
+        sandbox(SandboxRateLimit.of(2, Duration.ofSeconds(10)), clock).use { s ->
             val api = Api(s)
             repeat(3) { api.get("/sessions", auth = "sk_test_wrong").status shouldBe 401 }
             s.faults.on(Route.LIST_SESSIONS).status(503, 503)
@@ -127,7 +127,7 @@ class RateLimitSpec : FunSpec({
     }
 
     test("counters: rateLimitedRequests and responses(429); reset() and resetRateLimits()") {
-        sandbox(RateLimit.of(1, Duration.ofSeconds(10))).use { s ->
+        sandbox(SandboxRateLimit.of(1, Duration.ofSeconds(10))).use { s ->
             val api = Api(s)
             s.faults.on(Route.GET_SESSION).rateLimited(3) // a scripted 429: not the limiter's
             api.get("/sessions/sess_x").status shouldBe 429
@@ -148,7 +148,7 @@ class RateLimitSpec : FunSpec({
     }
 
     test("concurrent requests: exactly the limit is accepted") {
-        sandbox(RateLimit.of(20, Duration.ofSeconds(10))).use { s ->
+        sandbox(SandboxRateLimit.of(20, Duration.ofSeconds(10))).use { s ->
             val pool = Executors.newFixedThreadPool(8)
             try {
                 val api = Api(s)
@@ -172,19 +172,19 @@ class RateLimitSpec : FunSpec({
     }
 
     test("presets follow Clerk's published limits; invalid limits are rejected") {
-        RateLimit.CLERK.limitFor("sk_test_abc") shouldBe 100
-        RateLimit.CLERK.limitFor("sk_live_abc") shouldBe 1_000
-        RateLimit.CLERK.window shouldBe Duration.ofSeconds(10)
-        RateLimit.DEVELOPMENT.limitFor("sk_live_abc") shouldBe 100
-        RateLimit.PRODUCTION.limitFor("sk_test_abc") shouldBe 1_000
-        RateLimit.BENCH.limitFor("sk_test_abc") shouldBe 100
-        RateLimit.BENCH.window shouldBe Duration.ofSeconds(1)
-        RateLimit.CLERK.windowKind shouldBe RateLimitWindow.FIXED
-        RateLimit.CLERK.withWindowKind(RateLimitWindow.SLIDING).windowKind shouldBe RateLimitWindow.SLIDING
-        RateLimit.sliding(5, Duration.ofSeconds(1)) shouldBe RateLimit.of(5, Duration.ofSeconds(1)).withWindowKind(RateLimitWindow.SLIDING)
-        shouldThrow<IllegalArgumentException> { RateLimit.of(0, Duration.ofSeconds(1)) }
-        shouldThrow<IllegalArgumentException> { RateLimit.of(1, Duration.ZERO) }
-        shouldThrow<IllegalArgumentException> { RateLimit.byKeyType(1, -1, Duration.ofSeconds(1)) }
+        SandboxRateLimit.CLERK.limitFor("sk_test_abc") shouldBe 100
+        SandboxRateLimit.CLERK.limitFor("sk_live_abc") shouldBe 1_000
+        SandboxRateLimit.CLERK.window shouldBe Duration.ofSeconds(10)
+        SandboxRateLimit.DEVELOPMENT.limitFor("sk_live_abc") shouldBe 100
+        SandboxRateLimit.PRODUCTION.limitFor("sk_test_abc") shouldBe 1_000
+        SandboxRateLimit.BENCH.limitFor("sk_test_abc") shouldBe 100
+        SandboxRateLimit.BENCH.window shouldBe Duration.ofSeconds(1)
+        SandboxRateLimit.CLERK.windowKind shouldBe RateLimitWindow.FIXED
+        SandboxRateLimit.CLERK.withWindowKind(RateLimitWindow.SLIDING).windowKind shouldBe RateLimitWindow.SLIDING
+        SandboxRateLimit.sliding(5, Duration.ofSeconds(1)) shouldBe SandboxRateLimit.of(5, Duration.ofSeconds(1)).withWindowKind(RateLimitWindow.SLIDING)
+        shouldThrow<IllegalArgumentException> { SandboxRateLimit.of(0, Duration.ofSeconds(1)) }
+        shouldThrow<IllegalArgumentException> { SandboxRateLimit.of(1, Duration.ZERO) }
+        shouldThrow<IllegalArgumentException> { SandboxRateLimit.byKeyType(1, -1, Duration.ofSeconds(1)) }
         shouldThrow<IllegalArgumentException> { SandboxConfig.builder().additionalSecretKeys(listOf(" ")).build() }
     }
 
@@ -195,7 +195,7 @@ class RateLimitSpec : FunSpec({
     test("SandboxMain turns limits and versions on from the command line") {
         SandboxMain.start(arrayOf("--port", "0", "--no-demo-data", "--rate-limit", "bench", "--api-version", "2024-10-01", "--verify-available"))
             .use { s ->
-                s.config.rateLimit shouldBe RateLimit.BENCH
+                s.config.rateLimit shouldBe SandboxRateLimit.BENCH
                 s.config.defaultApiVersion shouldBe "2024-10-01"
                 s.verifyGone shouldBe false
             }
@@ -204,11 +204,11 @@ class RateLimitSpec : FunSpec({
     }
 
     test("the config's toString shows the limit but no secret key") {
-        val config = SandboxConfig.builder().rateLimit(RateLimit.CLERK).additionalSecretKeys(listOf(liveKey)).build()
+        val config = SandboxConfig.builder().rateLimit(SandboxRateLimit.CLERK).additionalSecretKeys(listOf(liveKey)).build()
         config.toString().let {
             it shouldNotContain liveKey
             it shouldNotContain config.secretKey
-            (RateLimit.CLERK.toString() in it) shouldBe true
+            (SandboxRateLimit.CLERK.toString() in it) shouldBe true
         }
     }
 })

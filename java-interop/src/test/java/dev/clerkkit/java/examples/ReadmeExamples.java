@@ -225,7 +225,7 @@ public final class ReadmeExamples {
         // With CLERK_JWT_KEY (PEM) set this never touches the network; otherwise the JWKS is fetched once and cached.
         try {
             SessionClaims claims = clerk.verifyTokenBlocking(sessionToken);
-            return claims.getUserId() + " in " + claims.getSessionId();
+            return claims.getUserId() + " in " + claims.getSessionId().orElse("?"); // Optional: absent only for non-session tokens
         } catch (TokenVerificationException e) {
             return "rejected: " + e.getReason(); // EXPIRED, BAD_SIGNATURE, UNKNOWN_KID, ...
         }

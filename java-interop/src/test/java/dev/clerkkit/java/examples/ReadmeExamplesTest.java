@@ -12,6 +12,7 @@ import dev.clerkkit.sessions.SessionStatus;
 import dev.clerkkit.testkit.ClerkSandbox;
 import dev.clerkkit.testkit.Route;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -92,7 +93,7 @@ class ReadmeExamplesTest {
         String id = sandbox.addSession(userId);
         String jwt = clerk.sessions().createToken(id).join().getJwt();
         assertEquals(userId + " in " + id, ReadmeExamples.verifyToken(clerk, jwt));
-        assertEquals(id, ReadmeExamples.verifyTokenAsync(clerk, jwt).get(10, TimeUnit.SECONDS).getSessionId());
+        assertEquals(Optional.of(id), ReadmeExamples.verifyTokenAsync(clerk, jwt).get(10, TimeUnit.SECONDS).getSessionId());
         String tampered = jwt.substring(0, jwt.length() - 4) + (jwt.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertEquals("rejected: BAD_SIGNATURE", ReadmeExamples.verifyToken(clerk, tampered));
         assertEquals(1L, sandbox.getStats().requests(Route.JWKS)); // fetched once, then cached

@@ -1,15 +1,15 @@
 package dev.clerkkit.testkit.internal
 
-import dev.clerkkit.testkit.RateLimit
+import dev.clerkkit.testkit.SandboxRateLimit
 import dev.clerkkit.testkit.RateLimitWindow
 import java.time.Clock
 import java.util.concurrent.ConcurrentHashMap
 
 /**
- * Counts requests per secret key against a [RateLimit], on [clock] (so tests step a `MutableClock` instead of
+ * Counts requests per secret key against a [SandboxRateLimit], on [clock] (so tests step a `MutableClock` instead of
  * sleeping). Keys are only map keys here: never logged or printed.
  */
-internal class RateLimiter(private val limit: RateLimit, private val clock: Clock) {
+internal class RateLimiter(private val limit: SandboxRateLimit, private val clock: Clock) {
     private val budgets = ConcurrentHashMap<String, Budget>()
     private val windowMillis = limit.window.toMillis()
 

@@ -2,17 +2,17 @@ package dev.clerkkit.testkit
 
 import java.time.Duration
 
-/** How a [RateLimit] counts requests. */
+/** How a [SandboxRateLimit] counts requests. */
 public enum class RateLimitWindow {
     /**
-     * Fixed windows aligned to the clock (epoch multiples of [RateLimit.window]): the count starts from zero at each
+     * Fixed windows aligned to the clock (epoch multiples of [SandboxRateLimit.window]): the count starts from zero at each
      * window boundary. `Retry-After` is the time left until the next boundary.
      */
     FIXED,
 
     /**
      * A sliding window (a log of accepted requests): a request is accepted when fewer than the limit were accepted in
-     * the last [RateLimit.window]. `Retry-After` is the time until the oldest of them leaves the window.
+     * the last [SandboxRateLimit.window]. `Retry-After` is the time until the oldest of them leaves the window.
      */
     SLIDING,
 }
@@ -34,7 +34,7 @@ public enum class RateLimitWindow {
  * @property window the window length (at least 1 ms).
  * @property windowKind fixed (default) or sliding window counting.
  */
-public class RateLimit private constructor(
+public class SandboxRateLimit private constructor(
     public val requests: Int,
     public val liveRequests: Int,
     public val window: Duration,
@@ -50,18 +50,18 @@ public class RateLimit private constructor(
     public fun limitFor(secretKey: String): Int = if (secretKey.startsWith(LIVE_PREFIX)) liveRequests else requests
 
     /** This limit counted with [kind] windows. */
-    public fun withWindowKind(kind: RateLimitWindow): RateLimit = RateLimit(requests, liveRequests, window, kind)
+    public fun withWindowKind(kind: RateLimitWindow): SandboxRateLimit = SandboxRateLimit(requests, liveRequests, window, kind)
 
-    override fun equals(other: Any?): Boolean = other is RateLimit && other.requests == requests &&
+    override fun equals(other: Any?): Boolean = other is SandboxRateLimit && other.requests == requests &&
         other.liveRequests == liveRequests && other.window == window && other.windowKind == windowKind
 
     override fun hashCode(): Int = ((requests * 31 + liveRequests) * 31 + window.hashCode()) * 31 + windowKind.hashCode()
 
     override fun toString(): String =
         if (requests == liveRequests) {
-            "RateLimit($requests per $window, $windowKind)"
+            "SandboxRateLimit($requests per $window, $windowKind)"
         } else {
-            "RateLimit($requests per $window, sk_live_: $liveRequests, $windowKind)"
+            "SandboxRateLimit($requests per $window, sk_live_: $liveRequests, $windowKind)"
         }
 
     /** Presets and factories. */
@@ -74,32 +74,32 @@ public class RateLimit private constructor(
          * other key), 1,000 per 10 s for production instances (`sk_live_` keys); fixed windows.
          */
         @JvmField
-        public val CLERK: RateLimit = RateLimit(100, 1_000, TEN_SECONDS, RateLimitWindow.FIXED)
+        public val CLERK: SandboxRateLimit = SandboxRateLimit(100, 1_000, TEN_SECONDS, RateLimitWindow.FIXED)
 
         /** Clerk's development-instance limit for every key: 100 requests per 10 s, fixed windows. */
         @JvmField
-        public val DEVELOPMENT: RateLimit = of(100, TEN_SECONDS)
+        public val DEVELOPMENT: SandboxRateLimit = of(100, TEN_SECONDS)
 
         /** Clerk's production-instance limit for every key: 1,000 requests per 10 s, fixed windows. */
         @JvmField
-        public val PRODUCTION: RateLimit = of(1_000, TEN_SECONDS)
+        public val PRODUCTION: SandboxRateLimit = of(1_000, TEN_SECONDS)
 
         /** Clerk's development limit scaled down for benches: 100 requests per 1 s for every key, fixed windows. */
         @JvmField
-        public val BENCH: RateLimit = of(100, Duration.ofSeconds(1))
+        public val BENCH: SandboxRateLimit = of(100, Duration.ofSeconds(1))
 
         /** [requests] per [window] for every key, fixed windows. */
         @JvmStatic
-        public fun of(requests: Int, window: Duration): RateLimit = RateLimit(requests, requests, window, RateLimitWindow.FIXED)
+        public fun of(requests: Int, window: Duration): SandboxRateLimit = SandboxRateLimit(requests, requests, window, RateLimitWindow.FIXED)
 
         /** [requests] per [window] for every key, sliding window. */
         @JvmStatic
-        public fun sliding(requests: Int, window: Duration): RateLimit =
-            RateLimit(requests, requests, window, RateLimitWindow.SLIDING)
+        public fun sliding(requests: Int, window: Duration): SandboxRateLimit =
+            SandboxRateLimit(requests, requests, window, RateLimitWindow.SLIDING)
 
         /** [requests] per [window] for development keys and [liveRequests] for `sk_live_` keys, fixed windows. */
         @JvmStatic
-        public fun byKeyType(requests: Int, liveRequests: Int, window: Duration): RateLimit =
-            RateLimit(requests, liveRequests, window, RateLimitWindow.FIXED)
+        public fun byKeyType(requests: Int, liveRequests: Int, window: Duration): SandboxRateLimit =
+            SandboxRateLimit(requests, liveRequests, window, RateLimitWindow.FIXED)
     }
 }
