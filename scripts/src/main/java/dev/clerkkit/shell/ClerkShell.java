@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import kotlinx.serialization.json.JsonElement;
-import kotlinx.serialization.json.JsonObject;
-import kotlinx.serialization.json.JsonPrimitive;
 
 /**
  * The JShell kit: a ready client and short helpers that print readable tables. Loaded by {@code scripts/clerk.jsh},
@@ -215,7 +211,7 @@ public final class ClerkShell {
             rows.add(new String[] {"exp", WHEN.format(Instant.ofEpochSecond(c.getExpiresAt()))});
             for (Map.Entry<String, Object> e : c.getClaims().entrySet()) {
                 if (!Set.of("sid", "sub", "iss", "iat", "exp").contains(e.getKey())) {
-                    String value = String.valueOf(e.getValue());
+                    String value = claimText(e.getValue());
                     // other time claims (epoch seconds) read like iat and exp
                     if (Set.of("nbf", "auth_time").contains(e.getKey()) && value.matches("\\d{1,12}")) {
                         value = WHEN.format(Instant.ofEpochSecond(Long.parseLong(value)));
@@ -449,13 +445,36 @@ public final class ClerkShell {
         return s + " ".repeat(width - s.length());
     }
 
-    private static String text(JsonElement e) {
-        return e instanceof JsonPrimitive ? ((JsonPrimitive) e).getContent() : e.toString();
+    /** A claim's plain value (String, Boolean, number, List, Map, null) as JSON; a top-level string as itself. */
+    private static String claimText(Object value) {
+        return value instanceof String ? (String) value : json(value);
+    }
+
+    private static String json(Object value) {
+        if (value == null) return "null";
+        if (value instanceof String) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (char ch : ((String) value).toCharArray()) {
+                if (ch == '"' || ch == '\\') sb.append('\\').append(ch);
+                else if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
+                else sb.append(ch);
+            }
+            return sb.append('"').toString();
+        }
+        if (value instanceof Map) {
+            List<String> parts = new ArrayList<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) parts.add(json(String.valueOf(e.getKey())) + ":" + json(e.getValue()));
+            return "{" + String.join(",", parts) + "}";
+        }
+        if (value instanceof List) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : (List<?>) value) parts.add(json(o));
+            return "[" + String.join(",", parts) + "]";
+        }
+        return String.valueOf(value); // Boolean, Long, BigDecimal
     }
 
     private static List<String> demoUsers() {
-        Set<String> users = new LinkedHashSet<>();
-        for (JsonObject s : sandbox.sessions()) users.add(text(s.get("user_id")));
-        return new ArrayList<>(users);
+        return sandbox.users();
     }
 }

@@ -161,6 +161,9 @@ public class ClerkSandbox private constructor(
     @JvmOverloads
     public fun addUser(id: String = ClerkJson.id("user_")): String = store.addUser(id)
 
+    /** Every user id the sandbox knows (added with [addUser], or by [addSession]), in the order they came. */
+    public fun users(): List<String> = store.users()
+
     /** Registers a client and returns its id (generated as `client_...` when not given). */
     @JvmOverloads
     public fun addClient(id: String = ClerkJson.id("client_")): String = store.addClient(id)

@@ -67,6 +67,8 @@ internal class SessionStore(private val clock: Clock) {
 
     fun hasUser(id: String): Boolean = synchronized(lock) { id in users }
 
+    fun users(): List<String> = synchronized(lock) { users.toList() }
+
     fun addSession(
         userId: String,
         clientId: String?,
