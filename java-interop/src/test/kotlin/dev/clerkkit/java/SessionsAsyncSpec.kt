@@ -38,10 +38,13 @@ import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 import kotlin.coroutines.cancellation.CancellationException as KCancellationException
 
-private fun session(id: String) = Session(
-    id = id, userId = "user_1", clientId = "client_1", status = SessionStatus.ACTIVE,
-    lastActiveAt = 1, expireAt = 2, abandonAt = 3, updatedAt = 4, createdAt = 5,
-)
+private fun session(id: String) = Session.builder()
+    .id(id).userId("user_1").clientId("client_1").status(SessionStatus.ACTIVE)
+    .lastActiveAt(1).expireAt(2).abandonAt(3).updatedAt(4).createdAt(5)
+    .build()
+
+private fun page(data: List<Session>, total: Long) = SessionPage.builder().data(data).totalCount(total).build()
+private fun token(jwt: String) = SessionToken.builder().jwt(jwt).build()
 
 /** Proves the facade is a thin adapter over the suspend API: delegation, errors, cancellation, paging, close. */
 class SessionsAsyncSpec : DescribeSpec({
@@ -79,7 +82,7 @@ class SessionsAsyncSpec : DescribeSpec({
             val params = SessionListParams.builder().userId("user_1").build()
             coEvery { core.list(params, RequestOptions.NONE) } returns listOf(session("a"))
             coEvery { core.list(SessionListParams.NONE, RequestOptions.NONE) } returns emptyList()
-            coEvery { core.listPage(params, opts) } returns SessionPage(listOf(session("a")), 7)
+            coEvery { core.listPage(params, opts) } returns page(listOf(session("a")), 7)
 
             async.list(params).get().map { it.id } shouldContainExactly listOf("a")
             async.list().get() shouldBe emptyList()
@@ -89,15 +92,15 @@ class SessionsAsyncSpec : DescribeSpec({
         it("refresh, verify, createToken, createTokenFromTemplate") {
             val refresh = RefreshSessionParams.builder().expiredToken("e").refreshToken("r").requestOrigin("https://a.example")
                 .format(RefreshFormat.TOKEN).build()
-            coEvery { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns SessionRefresh.Token("jwt")
+            coEvery { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns SessionRefresh.Token.builder().jwt("jwt").build()
             @Suppress("DEPRECATION")
             coEvery { core.verify("sess_1", "tok", RequestOptions.NONE) } returns session("sess_1")
-            coEvery { core.createToken("sess_1", null, RequestOptions.NONE) } returns SessionToken(jwt = "t1")
-            coEvery { core.createToken("sess_1", 60L, opts) } returns SessionToken(jwt = "t2")
-            coEvery { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns SessionToken(jwt = "t3")
-            coEvery { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns SessionToken(jwt = "t4")
+            coEvery { core.createToken("sess_1", null, RequestOptions.NONE) } returns token("t1")
+            coEvery { core.createToken("sess_1", 60L, opts) } returns token("t2")
+            coEvery { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns token("t3")
+            coEvery { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns token("t4")
 
-            async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token("jwt")
+            async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token.builder().jwt("jwt").build()
             @Suppress("DEPRECATION")
             async.verify("sess_1", "tok").get().id shouldBe "sess_1"
             async.createToken("sess_1").get().jwt shouldBe "t1"
@@ -193,7 +196,7 @@ class SessionsAsyncSpec : DescribeSpec({
                 val p = firstArg<SessionListParams>()
                 val from = p.offset!!
                 val to = minOf(from + p.limit!!, total)
-                SessionPage((from until to).map { session("s$it") }, total.toLong())
+                page((from until to).map { session("s$it") }, total.toLong())
             }
         }
 
