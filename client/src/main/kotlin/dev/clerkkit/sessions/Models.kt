@@ -1,9 +1,14 @@
 package dev.clerkkit.sessions
 
-import dev.clerkkit.internal.plainToJson
-import dev.clerkkit.internal.toPlain
+import dev.clerkkit.internal.describeExtra
+import dev.clerkkit.internal.describeExtraKeys
+import dev.clerkkit.internal.frozenList
+import dev.clerkkit.internal.frozenMap
+import dev.clerkkit.internal.plainMap
+import dev.clerkkit.internal.plainValue
+import dev.clerkkit.internal.replacePlain
+import dev.clerkkit.internal.requiredField
 import java.time.Instant
-import java.util.Collections
 import java.util.Objects
 import java.util.Optional
 
@@ -37,38 +42,38 @@ public class Session protected constructor(builder: Builder) {
     /** Always `session` (the default when building). */
     public val objectType: String = builder.objectType
     /** Session id, `sess_...`. Required. */
-    public val id: String = builder.id.required("Session", "id")
+    public val id: String = builder.id.requiredField("Session", "id")
     /** Owner, `user_...`. Required. */
-    public val userId: String = builder.userId.required("Session", "userId")
+    public val userId: String = builder.userId.requiredField("Session", "userId")
     /** Client (device/browser) the session lives on, `client_...`. Required. */
-    public val clientId: String = builder.clientId.required("Session", "clientId")
+    public val clientId: String = builder.clientId.requiredField("Session", "clientId")
     /**
      * Impersonation actor claims as plain values (see the file comment), e.g. `{"sub": "user_..."}`; null (the
      * default) when nobody impersonates. Java: `getActor()`, an `Optional`.
      */
     @get:JvmSynthetic public val actor: Map<String, Any?>? = builder.actor
     /** Status; a value this version does not know is kept ([SessionStatus.isKnown] false). Required. */
-    public val status: SessionStatus = builder.status.required("Session", "status")
+    public val status: SessionStatus = builder.status.requiredField("Session", "status")
     /** Last active organization, `org_...`; null (the default) when none. Java: an `Optional` getter. */
     @get:JvmSynthetic public val lastActiveOrganizationId: String? = builder.lastActiveOrganizationId
     /** Last activity, epoch ms. Required. */
-    public val lastActiveAt: Long = builder.lastActiveAt.required("Session", "lastActiveAt")
+    public val lastActiveAt: Long = builder.lastActiveAt.requiredField("Session", "lastActiveAt")
     /** Latest activity details; null (the default) when unknown. Java: an `Optional` getter. */
     @get:JvmSynthetic public val latestActivity: SessionActivity? = builder.latestActivity
     /** Expiry, epoch ms. Required. */
-    public val expireAt: Long = builder.expireAt.required("Session", "expireAt")
+    public val expireAt: Long = builder.expireAt.requiredField("Session", "expireAt")
     /** Abandonment time, epoch ms. Required. */
-    public val abandonAt: Long = builder.abandonAt.required("Session", "abandonAt")
+    public val abandonAt: Long = builder.abandonAt.requiredField("Session", "abandonAt")
     /** Last update, epoch ms. Required. */
-    public val updatedAt: Long = builder.updatedAt.required("Session", "updatedAt")
+    public val updatedAt: Long = builder.updatedAt.requiredField("Session", "updatedAt")
     /** Creation, epoch ms. Required. */
-    public val createdAt: Long = builder.createdAt.required("Session", "createdAt")
+    public val createdAt: Long = builder.createdAt.requiredField("Session", "createdAt")
     /**
      * Pending tasks (API versions from 2025-04-10); null (the default) when the answer has none (older API versions),
      * which is not the same as an empty list. Java: `getTasks()`, an `Optional`.
      */
     @get:JvmSynthetic public val tasks: List<SessionTask>? = builder.tasks
-    private val extra: Map<String, Any?> = builder.extra.frozen()
+    private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
     /** [actor] for Java: empty when nobody impersonates. */
     @JvmName("getActor") public fun actorOptional(): Optional<Map<String, Any?>> = Optional.ofNullable(actor)
@@ -118,7 +123,7 @@ public class Session protected constructor(builder: Builder) {
         "Session{id=$id, userId=$userId, clientId=$clientId, status=$status, actor=$actor, " +
             "lastActiveOrganizationId=$lastActiveOrganizationId, lastActiveAt=$lastActiveAt, latestActivity=$latestActivity, " +
             "expireAt=$expireAt, abandonAt=$abandonAt, updatedAt=$updatedAt, createdAt=$createdAt, tasks=$tasks" +
-            extra.describe() + "}"
+            extra.describeExtra() + "}"
 
     /**
      * Builder of a [Session]. Required: `id`, `userId`, `clientId`, `status`, `lastActiveAt`, `expireAt`,
@@ -174,7 +179,7 @@ public class Session protected constructor(builder: Builder) {
         /** Sets [Session.tasks] (default null: absent, not empty); the list is copied. */
         public fun tasks(value: List<SessionTask>?): Builder = apply { tasks = value?.let { frozenList(it, "Session.tasks") } }
         /** Replaces [Session.additionalProperties] (default empty) with a plain-value copy of [value]. */
-        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
         /** Adds or replaces one of [Session.additionalProperties]; [value] is copied as a plain value. */
         public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
         /** The session. @throws IllegalStateException if a required field is missing. */
@@ -196,9 +201,9 @@ public class SessionActivity protected constructor(builder: Builder) {
     /** Object type as sent by Clerk (default `session_activity` when building). */
     public val objectType: String = builder.objectType
     /** Activity id. Required. */
-    public val id: String = builder.id.required("SessionActivity", "id")
+    public val id: String = builder.id.requiredField("SessionActivity", "id")
     /** Whether the device is mobile. Required. */
-    public val isMobile: Boolean = builder.isMobile.required("SessionActivity", "isMobile")
+    public val isMobile: Boolean = builder.isMobile.requiredField("SessionActivity", "isMobile")
     /** Device type; null (the default) when unknown. Java: an `Optional` getter. */
     @get:JvmSynthetic public val deviceType: String? = builder.deviceType
     /** Browser name; null (the default) when unknown. Java: an `Optional` getter. */
@@ -211,7 +216,7 @@ public class SessionActivity protected constructor(builder: Builder) {
     @get:JvmSynthetic public val city: String? = builder.city
     /** Country; null (the default) when unknown. Java: an `Optional` getter. */
     @get:JvmSynthetic public val country: String? = builder.country
-    private val extra: Map<String, Any?> = builder.extra.frozen()
+    private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
     /** [deviceType] for Java. */
     @JvmName("getDeviceType") public fun deviceTypeOptional(): Optional<String> = Optional.ofNullable(deviceType)
@@ -246,7 +251,7 @@ public class SessionActivity protected constructor(builder: Builder) {
 
     override fun toString(): String =
         "SessionActivity{id=$id, isMobile=$isMobile, deviceType=$deviceType, browserName=$browserName, " +
-            "browserVersion=$browserVersion, ipAddress=$ipAddress, city=$city, country=$country" + extra.describe() + "}"
+            "browserVersion=$browserVersion, ipAddress=$ipAddress, city=$city, country=$country" + extra.describeExtra() + "}"
 
     /**
      * Builder of a [SessionActivity]. Required: `id`, `isMobile`; [build] throws [IllegalStateException] naming the
@@ -283,7 +288,7 @@ public class SessionActivity protected constructor(builder: Builder) {
         /** Sets [SessionActivity.country] (default null). */
         public fun country(value: String?): Builder = apply { country = value }
         /** Replaces [SessionActivity.additionalProperties] (default empty) with a plain-value copy of [value]. */
-        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
         /** Adds or replaces one of [SessionActivity.additionalProperties]; [value] is copied as a plain value. */
         public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
         /** The activity. @throws IllegalStateException if a required field is missing. */
@@ -303,8 +308,8 @@ public class SessionActivity protected constructor(builder: Builder) {
  */
 public class SessionTask protected constructor(builder: Builder) {
     /** Task key, e.g. `choose-organization`. Required. */
-    public val key: String = builder.key.required("SessionTask", "key")
-    private val extra: Map<String, Any?> = builder.extra.frozen()
+    public val key: String = builder.key.requiredField("SessionTask", "key")
+    private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
     /** Fields of the answer this version does not know, as plain values (unmodifiable; empty by default). */
     public fun additionalProperties(): Map<String, Any?> = extra
@@ -314,7 +319,7 @@ public class SessionTask protected constructor(builder: Builder) {
 
     override fun equals(other: Any?): Boolean = this === other || (other is SessionTask && key == other.key && extra == other.extra)
     override fun hashCode(): Int = Objects.hash(key, extra)
-    override fun toString(): String = "SessionTask{key=$key" + extra.describe() + "}"
+    override fun toString(): String = "SessionTask{key=$key" + extra.describeExtra() + "}"
 
     /** Builder of a [SessionTask]. Required: `key` ([build] throws [IllegalStateException] without it). */
     public class Builder {
@@ -324,7 +329,7 @@ public class SessionTask protected constructor(builder: Builder) {
         /** Sets [SessionTask.key]. */
         public fun key(value: String): Builder = apply { key = value }
         /** Replaces [SessionTask.additionalProperties] (default empty) with a plain-value copy of [value]. */
-        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
         /** Adds or replaces one of [SessionTask.additionalProperties]; [value] is copied as a plain value. */
         public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
         /** The task. @throws IllegalStateException if `key` is missing. */
@@ -347,9 +352,9 @@ public class SessionTask protected constructor(builder: Builder) {
  */
 public class SessionPage protected constructor(builder: Builder) {
     /** Sessions on this page, newest first (unmodifiable). Required. */
-    public val data: List<Session> = builder.data.required("SessionPage", "data")
+    public val data: List<Session> = builder.data.requiredField("SessionPage", "data")
     /** Sessions matching the filter across all pages. Required. */
-    public val totalCount: Long = builder.totalCount.required("SessionPage", "totalCount")
+    public val totalCount: Long = builder.totalCount.requiredField("SessionPage", "totalCount")
 
     /**
      * The offset of the page after this one, given that this page was fetched at [offset] with limit [pageSize];
@@ -405,8 +410,8 @@ public class SessionToken protected constructor(builder: Builder) {
     /** Always `token` (the default when building). */
     public val objectType: String = builder.objectType
     /** The encoded JWT. Required. A secret: never log it. */
-    public val jwt: String = builder.jwt.required("SessionToken", "jwt")
-    private val extra: Map<String, Any?> = builder.extra.frozen()
+    public val jwt: String = builder.jwt.requiredField("SessionToken", "jwt")
+    private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
     /** Fields of the answer this version does not know, as plain values (unmodifiable; empty by default). */
     public fun additionalProperties(): Map<String, Any?> = extra
@@ -417,7 +422,7 @@ public class SessionToken protected constructor(builder: Builder) {
     override fun equals(other: Any?): Boolean = this === other ||
         (other is SessionToken && objectType == other.objectType && jwt == other.jwt && extra == other.extra)
     override fun hashCode(): Int = Objects.hash(objectType, jwt, extra)
-    override fun toString(): String = "SessionToken{jwt=<${jwt.length} chars>" + extra.describeKeys() + "}"
+    override fun toString(): String = "SessionToken{jwt=<${jwt.length} chars>" + extra.describeExtraKeys() + "}"
 
     /** Builder of a [SessionToken]. Required: `jwt` ([build] throws [IllegalStateException] without it). */
     public class Builder {
@@ -430,7 +435,7 @@ public class SessionToken protected constructor(builder: Builder) {
         /** Sets [SessionToken.jwt]. */
         public fun jwt(value: String): Builder = apply { jwt = value }
         /** Replaces [SessionToken.additionalProperties] (default empty) with a plain-value copy of [value]. */
-        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+        public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
         /** Adds or replaces one of [SessionToken.additionalProperties]; [value] is copied as a plain value. */
         public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
         /** The token. @throws IllegalStateException if `jwt` is missing. */
@@ -458,8 +463,8 @@ public sealed class SessionRefresh {
      */
     public class Token protected constructor(builder: Builder) : SessionRefresh() {
         /** The encoded JWT. Required. A secret: never log it. */
-        public val jwt: String = builder.jwt.required("SessionRefresh.Token", "jwt")
-        private val extra: Map<String, Any?> = builder.extra.frozen()
+        public val jwt: String = builder.jwt.requiredField("SessionRefresh.Token", "jwt")
+        private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
         override fun additionalProperties(): Map<String, Any?> = extra
 
@@ -468,7 +473,7 @@ public sealed class SessionRefresh {
 
         override fun equals(other: Any?): Boolean = this === other || (other is Token && jwt == other.jwt && extra == other.extra)
         override fun hashCode(): Int = Objects.hash(jwt, extra)
-        override fun toString(): String = "SessionRefresh.Token{jwt=<${jwt.length} chars>" + extra.describeKeys() + "}"
+        override fun toString(): String = "SessionRefresh.Token{jwt=<${jwt.length} chars>" + extra.describeExtraKeys() + "}"
 
         /** Builder of a [Token]. Required: `jwt` ([build] throws [IllegalStateException] without it). */
         public class Builder {
@@ -478,7 +483,7 @@ public sealed class SessionRefresh {
             /** Sets [Token.jwt]. */
             public fun jwt(value: String): Builder = apply { jwt = value }
             /** Replaces [Token.additionalProperties] (default empty) with a plain-value copy of [value]. */
-            public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+            public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
             /** Adds or replaces one of [Token.additionalProperties]; [value] is copied as a plain value. */
             public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
             /** The result. @throws IllegalStateException if `jwt` is missing. */
@@ -498,8 +503,8 @@ public sealed class SessionRefresh {
      */
     public class Cookies protected constructor(builder: Builder) : SessionRefresh() {
         /** Cookie directives (unmodifiable). Required (may be empty). */
-        public val cookies: List<String> = builder.cookies.required("SessionRefresh.Cookies", "cookies")
-        private val extra: Map<String, Any?> = builder.extra.frozen()
+        public val cookies: List<String> = builder.cookies.requiredField("SessionRefresh.Cookies", "cookies")
+        private val extra: Map<String, Any?> = builder.extra.frozenMap()
 
         override fun additionalProperties(): Map<String, Any?> = extra
 
@@ -509,7 +514,7 @@ public sealed class SessionRefresh {
         override fun equals(other: Any?): Boolean =
             this === other || (other is Cookies && cookies == other.cookies && extra == other.extra)
         override fun hashCode(): Int = Objects.hash(cookies, extra)
-        override fun toString(): String = "SessionRefresh.Cookies{${cookies.size} cookies" + extra.describeKeys() + "}"
+        override fun toString(): String = "SessionRefresh.Cookies{${cookies.size} cookies" + extra.describeExtraKeys() + "}"
 
         /** Builder of [Cookies]. Required: `cookies` ([build] throws [IllegalStateException] without it). */
         public class Builder {
@@ -519,7 +524,7 @@ public sealed class SessionRefresh {
             /** Sets [Cookies.cookies]; the list is copied. */
             public fun cookies(value: List<String>): Builder = apply { cookies = frozenList(value, "SessionRefresh.Cookies.cookies") }
             /** Replaces [Cookies.additionalProperties] (default empty) with a plain-value copy of [value]. */
-            public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replaceWith(value) }
+            public fun additionalProperties(value: Map<String, Any?>): Builder = apply { extra.replacePlain(value) }
             /** Adds or replaces one of [Cookies.additionalProperties]; [value] is copied as a plain value. */
             public fun putAdditionalProperty(key: String, value: Any?): Builder = apply { extra[key] = plainValue(value) }
             /** The result. @throws IllegalStateException if `cookies` is missing. */
@@ -544,39 +549,3 @@ public enum class RefreshFormat(
     /** Answer [SessionRefresh.Cookies]. */
     COOKIE("cookie"),
 }
-
-/* Builder helpers, private to this file. */
-
-private fun <T : Any> T?.required(model: String, field: String): T =
-    this ?: throw IllegalStateException("$model.$field is required (set it on $model.Builder before build())")
-
-/**
- * A plain value (see the file comment) from what a caller or the decoder gives: user values are normalized and
- * deep-copied; kotlinx JSON elements from the decoder (a [kotlinx.serialization.json.JsonObject] is also a Map)
- * are converted once.
- */
-private fun plainValue(value: Any?): Any? = plainToJson(value).toPlain()
-
-@Suppress("UNCHECKED_CAST")
-private fun plainMap(value: Map<String, Any?>): Map<String, Any?> = plainValue(value) as Map<String, Any?>
-
-private fun MutableMap<String, Any?>.replaceWith(value: Map<String, Any?>) {
-    val copy = plainMap(value) // first, so a bad value leaves the builder as it was
-    clear()
-    putAll(copy)
-}
-
-private fun Map<String, Any?>.frozen(): Map<String, Any?> =
-    if (isEmpty()) emptyMap() else Collections.unmodifiableMap(LinkedHashMap(this))
-
-private fun <T> frozenList(value: List<T>, what: String): List<T> {
-    val copy = ArrayList(value)
-    // Java callers can slip nulls into a List<T> whose T is not nullable.
-    require(copy.none { it == null }) { "$what must not contain null" }
-    return Collections.unmodifiableList(copy)
-}
-
-private fun Map<String, Any?>.describe(): String = if (isEmpty()) "" else ", additionalProperties=$this"
-
-/** For models that carry secrets: the names of unknown fields, never their values. */
-private fun Map<String, Any?>.describeKeys(): String = if (isEmpty()) "" else ", additionalProperties=$keys"

@@ -35,7 +35,7 @@ internal object SessionJson {
 
     fun decodeToken(text: String): SessionToken {
         val o = parseObject(text, "SessionToken")
-        val r = Reader(o, "SessionToken")
+        val r = FieldReader(o, "SessionToken")
         return SessionToken.builder()
             .objectType(r.optString("object") ?: "token")
             .jwt(r.string("jwt"))
@@ -47,7 +47,7 @@ internal object SessionJson {
     fun decodeList(text: String): SessionPage = when (val root = json.parseToJsonElement(text)) {
         is JsonArray -> sessions(root, "list").let { SessionPage.builder().data(it).totalCount(it.size.toLong()).build() }
         is JsonObject -> {
-            val r = Reader(root, "SessionPage")
+            val r = FieldReader(root, "SessionPage")
             val data = root["data"] as? JsonArray ?: throw r.wrong("data", "an array")
             val items = sessions(data, "data")
             SessionPage.builder().data(items).totalCount(r.optLong("total_count") ?: items.size.toLong()).build()
@@ -58,10 +58,10 @@ internal object SessionJson {
     fun decodeRefresh(text: String): SessionRefresh {
         val o = parseObject(text, "SessionRefresh")
         return when (val kind = (o["object"] as? JsonPrimitive)?.takeIf { it.isString }?.content) {
-            "token" -> Reader(o, "SessionRefresh.Token").let { r ->
+            "token" -> FieldReader(o, "SessionRefresh.Token").let { r ->
                 SessionRefresh.Token.builder().jwt(r.string("jwt")).also { b -> r.unknown(TOKEN_KEYS, b::putAdditionalProperty) }.build()
             }
-            "cookies" -> Reader(o, "SessionRefresh.Cookies").let { r ->
+            "cookies" -> FieldReader(o, "SessionRefresh.Cookies").let { r ->
                 val cookies = o["cookies"] as? JsonArray ?: throw r.wrong("cookies", "an array")
                 SessionRefresh.Cookies.builder()
                     .cookies(cookies.map { (it as? JsonPrimitive)?.takeIf { p -> p.isString }?.content ?: throw r.wrong("cookies", "an array of strings") })
@@ -73,11 +73,11 @@ internal object SessionJson {
     }
 
     private fun sessions(array: JsonArray, where: String): List<Session> = array.mapIndexed { i, e ->
-        session(e as? JsonObject ?: throw IllegalArgumentException("$where[$i]: expected a Session object, was ${kind(e)}"))
+        session(e as? JsonObject ?: throw IllegalArgumentException("$where[$i]: expected a Session object, was ${FieldReader.kind(e)}"))
     }
 
     private fun session(o: JsonObject): Session {
-        val r = Reader(o, "Session")
+        val r = FieldReader(o, "Session")
         return Session.builder()
             .objectType(r.optString("object") ?: "session")
             .id(r.string("id"))
@@ -98,7 +98,7 @@ internal object SessionJson {
     }
 
     private fun activity(o: JsonObject): SessionActivity {
-        val r = Reader(o, "SessionActivity")
+        val r = FieldReader(o, "SessionActivity")
         return SessionActivity.builder()
             .objectType(r.string("object"))
             .id(r.string("id"))
@@ -114,14 +114,14 @@ internal object SessionJson {
     }
 
     private fun tasks(array: JsonArray): List<SessionTask> = array.mapIndexed { i, e ->
-        val o = e as? JsonObject ?: throw IllegalArgumentException("Session.tasks[$i]: expected a SessionTask object, was ${kind(e)}")
-        val r = Reader(o, "SessionTask")
+        val o = e as? JsonObject ?: throw IllegalArgumentException("Session.tasks[$i]: expected a SessionTask object, was ${FieldReader.kind(e)}")
+        val r = FieldReader(o, "SessionTask")
         SessionTask.builder().key(r.string("key")).also { b -> r.unknown(TASK_KEYS, b::putAdditionalProperty) }.build()
     }
 
     private fun parseObject(text: String, model: String): JsonObject = when (val root = json.parseToJsonElement(text)) {
         is JsonObject -> root
-        else -> throw IllegalArgumentException("expected a $model object, was ${kind(root)}")
+        else -> throw IllegalArgumentException("expected a $model object, was ${FieldReader.kind(root)}")
     }
 
     private val SESSION_KEYS = setOf(
@@ -140,7 +140,7 @@ internal object SessionJson {
  * Strict reads of one JSON object's known fields. An absent key and `null` are the same (absent) for optional
  * fields; required fields must be present and non-null. Error messages name the field, never quote its value.
  */
-private class Reader(private val o: JsonObject, private val model: String) {
+private class FieldReader(private val o: JsonObject, private val model: String) {
     fun string(key: String): String = optString(key) ?: throw missing(key)
     fun long(key: String): Long = optLong(key) ?: throw missing(key)
     fun boolean(key: String): Boolean = when (val e = present(key)) {
@@ -169,16 +169,19 @@ private class Reader(private val o: JsonObject, private val model: String) {
 
     private fun present(key: String): JsonElement? = o[key]?.takeUnless { it === JsonNull }
     private fun missing(key: String) = IllegalArgumentException("$model.$key: required field is missing or null")
-}
 
-private fun kind(e: JsonElement?): String = when (e) {
-    null -> "absent"
-    JsonNull -> "null"
-    is JsonObject -> "an object"
-    is JsonArray -> "an array"
-    is JsonPrimitive -> when {
-        e.isString -> "a string"
-        e.booleanOrNull != null -> "a boolean"
-        else -> "a number"
+    companion object {
+        /** What [e] is, for error messages (never its content). */
+        fun kind(e: JsonElement?): String = when (e) {
+            null -> "absent"
+            JsonNull -> "null"
+            is JsonObject -> "an object"
+            is JsonArray -> "an array"
+            is JsonPrimitive -> when {
+                e.isString -> "a string"
+                e.booleanOrNull != null -> "a boolean"
+                else -> "a number"
+            }
+        }
     }
 }
