@@ -15,7 +15,6 @@ import io.kotest.matchers.types.shouldBeInstanceOf
 import kotlinx.coroutines.flow.toList
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonObject
-import kotlinx.serialization.json.jsonPrimitive
 
 /** For each operation: the exact request sent (MockEngine) and decoding of spec-shaped responses. */
 class SessionsRequestSpec : FunSpec({
@@ -132,7 +131,7 @@ class SessionsRequestSpec : FunSpec({
             rec.requests.single().encodedPath shouldBe "/v1/sessions/sess_1"
             s.userId shouldBe "user_1"
             s.clientId shouldBe "client_1"
-            s.actor!!["sub"]!!.jsonPrimitive.content shouldBe "user_admin"
+            s.actor shouldBe mapOf("sub" to "user_admin", "iss" to "x")
             s.lastActiveOrganizationId shouldBe "org_9"
             s.lastActiveAt shouldBe 1700000000000
             s.expireAt shouldBe 1700600000000
@@ -143,6 +142,7 @@ class SessionsRequestSpec : FunSpec({
             s.latestActivity!!.city shouldBe "Athens"
             s.latestActivity!!.ipAddress.shouldBeNull()
             s.tasks!!.single().key shouldBe "choose-organization"
+            s.additionalProperties() shouldBe mapOf("future_field" to mapOf("x" to 1L))
             s.createdAtInstant().toEpochMilli() shouldBe 1700000000000
         }
         test("decodes nulls and missing optional fields") {
@@ -152,6 +152,8 @@ class SessionsRequestSpec : FunSpec({
             s.latestActivity.shouldBeNull()
             s.tasks.shouldBeNull()
             s.actorOptional().isPresent shouldBe false
+            s.tasksOptional().isPresent shouldBe false
+            s.additionalProperties() shouldBe emptyMap()
         }
         test("keeps an unknown status instead of failing") {
             val s = mockClient { json(sessionJson(status = "hibernating")) }.use { it.sessions.get("sess_1") }

@@ -41,19 +41,22 @@ public class DecodeBench {
         if (sdk.size() != 500) throw new IllegalStateException("sdk");
     }
 
-    /** clerkkit's internal Sessions.decodeList on the bare array (what sessions.list does). */
+    /** clerkkit's internal SessionJson.decodeList on the bare array (what sessions.list does). */
     @Benchmark
     public Object oursDecodeListArray() {
         return Fixtures.decodeListInternal(array);
     }
 
-    /** clerkkit's internal Sessions.decodeList on {"data":[...],"total_count"} (what sessions.listPage does). */
+    /** clerkkit's internal SessionJson.decodeList on {"data":[...],"total_count"} (what sessions.listPage does). */
     @Benchmark
     public Object oursDecodeListPage() {
         return Fixtures.decodeListInternal(page);
     }
 
-    /** Same Json config + ListSerializer(Session.serializer()), streaming from the string (no JsonElement tree). */
+    /**
+     * The ceiling: kotlinx's generated serializer for the same shape (Fixtures.KotlinxSession, unknown fields dropped),
+     * streaming from the string (no JsonElement tree).
+     */
     @Benchmark
     public Object oursDirectSerializerArray() {
         return Fixtures.decodeListDirect(array);

@@ -227,7 +227,7 @@ open class BareCio(private val t: Target, label: String = "bare Ktor CIO (ceilin
     private val url = "${t.baseUrl}/sessions/${t.sessionId}"
     private val auth = "Bearer ${t.secretKey}"
 
-    suspend fun get(): Session = http.prepareGet(url) {
+    suspend fun get(): KotlinxSession = http.prepareGet(url) {
         header("Authorization", auth)
         header("Clerk-API-Version", API_VERSION)
         header("User-Agent", "bare")
@@ -235,7 +235,7 @@ open class BareCio(private val t: Target, label: String = "bare Ktor CIO (ceilin
     }.execute { resp ->
         check(resp.status.value == 200) { "HTTP ${resp.status}" }
         val text = resp.bodyAsChannel().readRemaining().readByteArray().decodeToString()
-        Fixtures.clientJson.decodeFromString(Session.serializer(), text)
+        Fixtures.decodeSessionDirect(text)
     }
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean) =

@@ -98,7 +98,7 @@ object Main {
         for ((name, r) in scores.entries.sortedBy { it.key }) {
             emit("| $name | ${"%.1f".format(r.score)} ± ${"%.1f".format(r.scoreError)} | ${ratio(r.score, sdk)} |")
         }
-        emit("\nreached clerkkit's internal Sessions.decodeList by reflection: ${Fixtures.internalDecodeList != null}\n")
+        emit("\nreached clerkkit's internal SessionJson.decodeList by reflection: ${Fixtures.internalDecodeList != null}\n")
     }
 
     // ---------------------------------------------------------------- load

@@ -1,21 +1,15 @@
 package dev.clerkkit.sessions
 
-import kotlinx.serialization.KSerializer
-import kotlinx.serialization.Serializable
-import kotlinx.serialization.descriptors.PrimitiveKind
-import kotlinx.serialization.descriptors.PrimitiveSerialDescriptor
-import kotlinx.serialization.encoding.Decoder
-import kotlinx.serialization.encoding.Encoder
-
 /**
  * A session's status. An open set: a value this version does not know (e.g. one Clerk adds later) is kept as is
  * ([isKnown] false) instead of failing to decode. Compare with the constants: `session.status == SessionStatus.ACTIVE`.
  */
-@Serializable(with = SessionStatus.Serializer::class)
-public class SessionStatus private constructor(
+public class SessionStatus protected constructor(
     /** The wire value, e.g. `active`. */
     public val value: String,
 ) {
+    // The constructor is `protected`, not `private`, so the companion needs no public synthetic one (see Models.kt).
+
     /** Whether [value] is one of the statuses in Clerk's spec. */
     public val isKnown: Boolean get() = value in KNOWN_VALUES
 
@@ -45,12 +39,5 @@ public class SessionStatus private constructor(
             require(value.isNotBlank()) { "status must not be blank" }
             return KNOWN.firstOrNull { it.value == value } ?: SessionStatus(value)
         }
-    }
-
-    internal object Serializer : KSerializer<SessionStatus> {
-        override val descriptor = PrimitiveSerialDescriptor("dev.clerkkit.SessionStatus", PrimitiveKind.STRING)
-        override fun serialize(encoder: Encoder, value: SessionStatus) = encoder.encodeString(value.value)
-        override fun deserialize(decoder: Decoder): SessionStatus =
-            decoder.decodeString().let { s -> KNOWN.firstOrNull { it.value == s } ?: SessionStatus(s) }
     }
 }

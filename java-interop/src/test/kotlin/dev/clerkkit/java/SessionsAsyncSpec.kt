@@ -51,10 +51,13 @@ private fun <T> done(value: T): PreparedCall<T> = answering { value }
 /** A prepared call that runs [block] when executed. */
 private fun <T> answering(block: suspend () -> T): PreparedCall<T> = mockk { coEvery { execute() } coAnswers { block() } }
 
-private fun session(id: String) = Session(
-    id = id, userId = "user_1", clientId = "client_1", status = SessionStatus.ACTIVE,
-    lastActiveAt = 1, expireAt = 2, abandonAt = 3, updatedAt = 4, createdAt = 5,
-)
+private fun session(id: String) = Session.builder()
+    .id(id).userId("user_1").clientId("client_1").status(SessionStatus.ACTIVE)
+    .lastActiveAt(1).expireAt(2).abandonAt(3).updatedAt(4).createdAt(5)
+    .build()
+
+private fun page(data: List<Session>, total: Long) = SessionPage.builder().data(data).totalCount(total).build()
+private fun token(jwt: String) = SessionToken.builder().jwt(jwt).build()
 
 /**
  * Proves the facade is a thin adapter over the core's prepared calls: delegation, synchronous input errors,
@@ -95,7 +98,7 @@ class SessionsAsyncSpec : DescribeSpec({
             val params = SessionListParams.builder().userId("user_1").build()
             every { core.list(params, RequestOptions.NONE) } returns done(listOf(session("a")))
             every { core.list(SessionListParams.NONE, RequestOptions.NONE) } returns done(emptyList())
-            every { core.listPage(params, opts) } returns done(SessionPage(listOf(session("a")), 7))
+            every { core.listPage(params, opts) } returns done(page(listOf(session("a")), 7))
 
             async.list(params).get().map { it.id } shouldContainExactly listOf("a")
             async.list().get() shouldBe emptyList()
@@ -105,15 +108,15 @@ class SessionsAsyncSpec : DescribeSpec({
         it("refresh, verify, createToken, createTokenFromTemplate") {
             val refresh = RefreshSessionParams.builder().expiredToken("e").refreshToken("r").requestOrigin("https://a.example")
                 .format(RefreshFormat.TOKEN).build()
-            every { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns done(SessionRefresh.Token("jwt"))
+            every { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns done(SessionRefresh.Token.builder().jwt("jwt").build())
             @Suppress("DEPRECATION")
             every { core.verify("sess_1", "tok", RequestOptions.NONE) } returns done(session("sess_1"))
-            every { core.createToken("sess_1", null, RequestOptions.NONE) } returns done(SessionToken(jwt = "t1"))
-            every { core.createToken("sess_1", 60L, opts) } returns done(SessionToken(jwt = "t2"))
-            every { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns done(SessionToken(jwt = "t3"))
-            every { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns done(SessionToken(jwt = "t4"))
+            every { core.createToken("sess_1", null, RequestOptions.NONE) } returns done(token("t1"))
+            every { core.createToken("sess_1", 60L, opts) } returns done(token("t2"))
+            every { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns done(token("t3"))
+            every { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns done(token("t4"))
 
-            async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token("jwt")
+            async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token.builder().jwt("jwt").build()
             @Suppress("DEPRECATION")
             async.verify("sess_1", "tok").get().id shouldBe "sess_1"
             async.createToken("sess_1").get().jwt shouldBe "t1"
@@ -218,7 +221,7 @@ class SessionsAsyncSpec : DescribeSpec({
                 val p = firstArg<SessionListParams>()
                 val from = p.offset!!
                 val to = minOf(from + p.limit!!, total)
-                done(SessionPage((from until to).map { session("s$it") }, total.toLong()))
+                done(page((from until to).map { session("s$it") }, total.toLong()))
             }
         }
 
