@@ -65,7 +65,7 @@ class JavaApiSurfaceTest {
                 if (name.endsWith("$serializer")) continue; // kotlinx.serialization's generated code
                 Class<?> c = Class.forName(name, false, anchor.getClassLoader());
                 if (!Modifier.isPublic(c.getModifiers()) || c.isSynthetic() || c.isAnonymousClass() || c.isLocalClass()) continue;
-                if (c.getEnclosingClass() != null && !Modifier.isPublic(c.getEnclosingClass().getModifiers())) continue;
+                if (c.getEnclosingClass() != null && !(Modifier.isPublic(c.getEnclosingClass().getModifiers()) && kotlinPublic(c.getEnclosingClass()))) continue;
                 if (!kotlinPublic(c)) continue;
                 out.add(c);
             }
