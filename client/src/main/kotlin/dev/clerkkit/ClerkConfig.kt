@@ -277,8 +277,8 @@ public class ClerkConfig private constructor(builder: Builder) {
         public const val DEFAULT_BASE_URL: String = "https://api.clerk.com/v1"
         /** The newest API version this client was built and tested against. */
         public const val DEFAULT_API_VERSION: String = "2026-05-12"
-        /** `clerkkit-kotlin/<version>`. */
-        public const val DEFAULT_USER_AGENT: String = "clerkkit-kotlin/0.1.0"
+        /** `clerkkit-kotlin/<version>`, the version being this jar's Maven project version (e.g. `clerkkit-kotlin/0.1.0`). */
+        @JvmField public val DEFAULT_USER_AGENT: String = "clerkkit-kotlin/" + dev.clerkkit.internal.ClerkkitVersion.VERSION
 
         /** A new builder with every default. */
         @JvmStatic
