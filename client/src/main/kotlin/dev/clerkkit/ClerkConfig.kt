@@ -18,7 +18,7 @@ import java.util.Optional
  * [ClerkConfig.fromEnv]; the builder validates every value when it builds, so a bad configuration fails at start-up.
  * Java reads optional settings through `Optional` getters. [toString] never shows the secret key.
  */
-public class ClerkConfig private constructor(builder: Builder) {
+public class ClerkConfig protected constructor(builder: Builder) {
     /** The instance's secret key (`sk_live_...`/`sk_test_...`), sent as `Authorization: Bearer`. Required. */
     public val secretKey: String = requireNotNull(builder.secretKey) { "secretKey is required (set it or CLERK_SECRET_KEY)" }
 

@@ -7,7 +7,7 @@ import java.util.Optional
  * Per-call options: extra headers, timeouts and a retry policy that override the client's for one call.
  * [NONE] (the default of every operation) changes nothing. Java reads unset values as empty `Optional`s.
  */
-public class RequestOptions private constructor(builder: Builder) {
+public class RequestOptions protected constructor(builder: Builder) {
     /** Extra request headers. Cannot replace `Authorization`. Default empty. */
     public val headers: Map<String, String> = builder.headers.toMap()
     /** Whole-attempt timeout for this call; null = the client's [ClerkConfig.requestTimeout]. */

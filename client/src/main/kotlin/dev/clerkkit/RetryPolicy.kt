@@ -15,7 +15,7 @@ import kotlin.random.Random
  * Defaults ([DEFAULT]): 3 attempts, 500 ms initial backoff, x2, 8 s cap, 20% jitter, `Retry-After` capped at 60 s,
  * 2 minutes overall. [NONE] makes a single attempt.
  */
-public class RetryPolicy private constructor(builder: Builder) {
+public class RetryPolicy protected constructor(builder: Builder) {
     /** Attempts in total, first one included (1 = no retries). Default 3. */
     public val maxAttempts: Int = builder.maxAttempts
     /** Backoff before the first retry. Default 500 ms. */

@@ -78,7 +78,7 @@ public class ClerkError(
  * The status must be one the subclass stands for (e.g. 404 for [NotFoundException], 500..599 for
  * [ServerException]), otherwise the constructor throws [IllegalArgumentException].
  */
-public sealed class ClerkApiException private constructor(
+public sealed class ClerkApiException protected constructor(
     override val operation: String,
     details: ResponseDetails,
 ) : ClerkException(describe(operation, details.statusCode, details.errors, details.traceId), null) {

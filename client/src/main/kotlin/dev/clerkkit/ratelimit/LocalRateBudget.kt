@@ -11,7 +11,7 @@ import java.time.Duration
  *
  * The client creates one from [dev.clerkkit.ClerkConfig.rateLimit] unless [dev.clerkkit.ClerkConfig.rateBudget] is set.
  */
-public class LocalRateBudget private constructor(
+public class LocalRateBudget protected constructor(
     /** The limit this budget enforces. */
     public val limit: RateLimit,
     /** Monotonic time in nanoseconds (tests pass a virtual clock). */

@@ -15,7 +15,7 @@ import java.time.Duration
  * ```
  * In the environment ([dev.clerkkit.ClerkConfig.fromEnv]): `CLERK_RATE_LIMIT=100/10s` or `CLERK_RATE_LIMIT=off` ([parse]).
  */
-public class RateLimit private constructor(
+public class RateLimit protected constructor(
     /** Requests allowed per [window]; 0 for [OFF]. */
     public val requests: Int,
     /** Length of the sliding window; [Duration.ZERO] for [OFF]. */

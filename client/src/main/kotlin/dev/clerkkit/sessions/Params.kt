@@ -10,7 +10,7 @@ import java.util.Optional
  * Filters and paging of `GET /sessions`. Clerk asks for at least one of [userId] or [clientId].
  * Defaults: no filter, Clerk's own limit (10) and offset (0). Java reads each value through an `Optional` getter.
  */
-public class SessionListParams private constructor(builder: Builder) {
+public class SessionListParams protected constructor(builder: Builder) {
     /** Sessions of this user; null (the default) = any. */
     @get:JvmSynthetic public val userId: String? = builder.userId
     /** Sessions of this client; null (the default) = any. */
@@ -94,7 +94,7 @@ public class SessionListParams private constructor(builder: Builder) {
  * the rest are sent only when set (default: not sent). Java reads the optional ones through `Optional` getters.
  * [toString] never shows the tokens.
  */
-public class RefreshSessionParams private constructor(builder: Builder) {
+public class RefreshSessionParams protected constructor(builder: Builder) {
     /** The JWT from the `__session` cookie; must belong to the session. Required. */
     public val expiredToken: String = requireNotNull(builder.expiredToken) { "expiredToken is required" }
     /** The refresh token from the `__refresh` cookie. Required. */

@@ -29,7 +29,7 @@ import kotlin.math.floor
  * [toString] shows the identifying claims only (ids, issuer, times, organization), never custom claims
  * (which may hold personal data) and never the token, which is not retained.
  */
-public class SessionClaims private constructor(
+public class SessionClaims protected constructor(
     /** The payload as parsed; the typed properties below are read from it. */
     private val json: JsonObject,
     /**
@@ -198,7 +198,7 @@ public class SessionClaims private constructor(
  * Built by the verifier; [builder] exists for tests that compare against or fake one. Absent values are `null` in
  * Kotlin and an empty `Optional` in Java (`getRole()`, `getSlug()`).
  */
-public class OrganizationClaims private constructor(builder: Builder) {
+public class OrganizationClaims protected constructor(builder: Builder) {
     /** Organization id (`org_...`): v2 `o.id`, v1 `org_id`. Never empty. */
     public val id: String = requireNotNull(builder.id?.takeIf { it.isNotEmpty() }) { "OrganizationClaims.id must be set and not empty" }
 

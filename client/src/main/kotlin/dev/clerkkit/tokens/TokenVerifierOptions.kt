@@ -23,7 +23,7 @@ import java.util.Optional
  * [Builder.build] validates everything, including parsing [jwtKey], so a bad configuration fails at start-up
  * with an [IllegalArgumentException] rather than on the first request.
  */
-public class TokenVerifierOptions private constructor(builder: Builder) {
+public class TokenVerifierOptions protected constructor(builder: Builder) {
 
     /**
      * The instance's PEM public key (SPKI, `-----BEGIN PUBLIC KEY-----`, as shown under "API keys" in Clerk's

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean
  * call does not cancel the others) and the dispatcher [Dispatchers.Unconfined] unless an [Builder.executor] is set:
  * futures then complete on the thread that finished the call (a client I/O thread), with no extra hop.
  */
-public class ClerkJavaClient private constructor(
+public class ClerkJavaClient protected constructor(
     private val core: ClerkClient,
     private val ownsCore: Boolean,
     executor: Executor?,

@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong
  *
  * It owns its Redis client and connection: [close] releases them. It is not closed by `ClerkClient.close()`.
  */
-public class RedisRateBudget private constructor(builder: Builder) : RateBudget, AutoCloseable {
+public class RedisRateBudget protected constructor(builder: Builder) : RateBudget, AutoCloseable {
     /** The limit this budget enforces (shared through Redis, and for the local fallback). */
     public val limit: RateLimit = builder.limit ?: RateLimit.forKey(builder.secretKey)
     private val redisUri: RedisURI = builder.uri

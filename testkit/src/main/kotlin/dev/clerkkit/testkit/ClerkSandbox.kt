@@ -49,7 +49,7 @@ import javax.net.ssl.SSLContext
  *
  * Start with [start]; stop with [close] (it is [AutoCloseable]).
  */
-public class ClerkSandbox private constructor(
+public class ClerkSandbox protected constructor(
     /** The configuration this sandbox was started with. */
     public val config: SandboxConfig,
 ) : AutoCloseable {

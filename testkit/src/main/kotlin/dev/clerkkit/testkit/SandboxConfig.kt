@@ -8,7 +8,7 @@ import java.time.Clock
  *
  * Build one with [SandboxConfig.builder] (Java) or the DSL passed to `ClerkSandbox.start { ... }` (Kotlin).
  */
-public class SandboxConfig private constructor(builder: Builder) {
+public class SandboxConfig protected constructor(builder: Builder) {
     /** The secret key clients must send as `Authorization: Bearer <secretKey>`. Obviously fake by default. */
     public val secretKey: String = builder.secretKey
 

@@ -34,7 +34,7 @@ public enum class RateLimitWindow {
  * @property window the window length (at least 1 ms).
  * @property windowKind fixed (default) or sliding window counting.
  */
-public class SandboxRateLimit private constructor(
+public class SandboxRateLimit protected constructor(
     public val requests: Int,
     public val liveRequests: Int,
     public val window: Duration,
