@@ -1,7 +1,7 @@
 package dev.clerkkit.sessions
 
 import dev.clerkkit.internal.plainMapToJson
-import dev.clerkkit.internal.toPlainMap
+import dev.clerkkit.internal.plainMap
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.put
 import java.util.Optional
@@ -105,7 +105,7 @@ public class RefreshSessionParams protected constructor(builder: Builder) {
      * The request's headers, a free-form JSON object as plain values (e.g. `{"User-Agent": ["..."]}`: a header's
      * values as a list of strings, or one string); null (the default) = not sent.
      */
-    @get:JvmSynthetic public val requestHeaders: Map<String, Any?>? = builder.requestHeaders?.let { plainMapToJson(it).toPlainMap() }
+    @get:JvmSynthetic public val requestHeaders: Map<String, Any?>? = builder.requestHeaders?.let(::plainMap)
     /** Response shape; null (the default) = not sent (Clerk's default, [RefreshFormat.TOKEN]). */
     @get:JvmSynthetic public val format: RefreshFormat? = builder.format
     /** The client's IP address; null (the default) = not sent. */
