@@ -1,10 +1,7 @@
 package dev.clerkkit
 
-import dev.clerkkit.http.ApiCall
-import dev.clerkkit.http.ClerkHttp
-import dev.clerkkit.http.Transport
-import dev.clerkkit.internal.InternalClerkkitApi
-import dev.clerkkit.internal.SessionCalls
+import dev.clerkkit.http.Operations
+import dev.clerkkit.http.Pipeline
 import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.JwksFetcher
@@ -12,19 +9,18 @@ import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
-import io.ktor.http.HttpMethod
 
 /**
  * Entry point of clerkkit: owns its Ktor clients (by default one on the OkHttp engine for every call, see
  * [ClerkConfig.builtInEngine]; an injected [ClerkConfig.engine] instead), their connection pools and their threads
- * (OkHttp: a thread per call in flight, idle ones leave after 60 s; CIO: the machine's cores, 2 to 8). On CIO a pool
+ * (OkHttp: a thread per call in flight, idle ones leave after 5 s; CIO: the machine's cores, 2 to 8). On CIO a pool
  * with a bad pooled connection is replaced by a fresh one and the old one closes once its calls have ended
  * (docs/retries.md, "Keep-alive hygiene"). Create one per application and share it; [close] releases connections and
  * threads.
  *
  * ```kotlin
  * ClerkClient { secretKey = System.getenv("CLERK_SECRET_KEY") }.use { clerk ->
- *     val sessions = clerk.sessions.list(userId = "user_123", status = SessionStatus.ACTIVE)
+ *     val sessions = clerk.sessions.list(SessionListParams { userId = "user_123"; status = SessionStatus.ACTIVE })
  * }
  * ```
  */
@@ -32,15 +28,10 @@ public class ClerkClient(
     /** The configuration this client was built with. */
     public val config: ClerkConfig,
 ) : AutoCloseable {
-    private val transport = Transport.create(config)
-    internal val http: ClerkHttp = ClerkHttp(config, transport)
-
-    @OptIn(InternalClerkkitApi::class)
-    internal val sessionCalls: SessionCalls = SessionCalls(http)
+    internal val pipeline: Pipeline = Pipeline(config)
 
     /** The Sessions resource. */
-    @OptIn(InternalClerkkitApi::class)
-    public val sessions: Sessions = DefaultSessions(sessionCalls)
+    public val sessions: Sessions = DefaultSessions(pipeline)
 
     /**
      * The client's shared session-token verifier: networkless with [ClerkConfig.jwtKey] (PEM), otherwise keys from
@@ -58,19 +49,20 @@ public class ClerkClient(
 
     /** A new verifier with [options] (and its own JWKS cache) whose keys come through this client when no PEM key is set. */
     public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier =
-        SessionTokenVerifier(options, JwksFetcher { http.execute(JWKS_CALL, RequestOptions.NONE) { it } })
+        SessionTokenVerifier(options, JwksFetcher { fetchJwks() })
+
+    private suspend fun fetchJwks(): String =
+        pipeline.execute(Operations.GET_JWKS, Operations.GET_JWKS.request(RequestOptions.NONE)).value
 
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
-        transport.close()
+        pipeline.close()
     }
 
     override fun toString(): String = "ClerkClient(baseUrl=${config.baseUrl}, apiVersion=${config.apiVersion})"
 
     /** Factories. */
     public companion object {
-        private val JWKS_CALL = ApiCall("jwks.get", HttpMethod.Get, listOf("jwks"))
-
         /** Kotlin DSL: `ClerkClient { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
         @JvmSynthetic
         public operator fun invoke(configure: ClerkConfig.Builder.() -> Unit): ClerkClient =

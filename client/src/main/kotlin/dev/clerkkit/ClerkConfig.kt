@@ -1,5 +1,8 @@
 package dev.clerkkit
 
+import dev.clerkkit.http.Redaction
+import dev.clerkkit.http.Stage
+import dev.clerkkit.http.StagePosition
 import dev.clerkkit.internal.Environment
 import dev.clerkkit.ratelimit.LocalRateBudget
 import dev.clerkkit.ratelimit.RateBudget
@@ -105,6 +108,20 @@ public class ClerkConfig protected constructor(builder: Builder) {
      */
     @get:JvmSynthetic public val rateBudget: RateBudget? = builder.rateBudget
 
+    /**
+     * The longest one 429 from Clerk can pause the rate budget: a `Retry-After` longer than this pauses it this long
+     * (calls then wait for a permit again, each at most its request timeout), so one answer cannot stop the whole
+     * client for minutes. Default 10 s, the length of Clerk's rate-limit window. Longer `Retry-After`s still end that
+     * call's retries ([RetryPolicy.maxRetryAfter]).
+     */
+    public val maxRateLimitPause: Duration = builder.maxRateLimitPause
+
+    /** Stages added to the pipeline (see `http/Pipeline.kt`), in the order added, per position. */
+    private val addedStages: List<Pair<StagePosition, Stage>> = builder.addedStages.toList()
+
+    @JvmSynthetic
+    internal fun stages(position: StagePosition): List<Stage> = addedStages.filter { it.first == position }.map { it.second }
+
     init {
         require(secretKey.isNotBlank()) { "secretKey must not be blank" }
         require(apiVersion.isNotBlank()) { "apiVersion must not be blank" }
@@ -112,6 +129,7 @@ public class ClerkConfig protected constructor(builder: Builder) {
         requirePositive("socketTimeout", socketTimeout)
         requirePositive("requestTimeout", requestTimeout)
         requirePositive("keepAliveTime", keepAliveTime)
+        require(!maxRateLimitPause.isNegative) { "maxRateLimitPause must not be negative, was $maxRateLimitPause" }
         require(maxConnections >= 1) { "maxConnections must be >= 1, was $maxConnections" }
         require(maxResponseBytes >= 1024) { "maxResponseBytes must be >= 1024, was $maxResponseBytes" }
         checkBaseUrl(baseUrl, allowInsecureHttp)
@@ -137,11 +155,12 @@ public class ClerkConfig protected constructor(builder: Builder) {
         it.retryPolicy = retryPolicy; it.keepAliveTime = keepAliveTime; it.maxConnections = maxConnections
         it.maxResponseBytes = maxResponseBytes; it.logLevel = logLevel; it.allowInsecureHttp = allowInsecureHttp
         it.trustStore = trustStore; it.builtInEngine = builtInEngine; it.engine = engine; it.jwtKey = jwtKey
-        it.rateLimit = rateLimitSetting; it.rateBudget = rateBudget
+        it.rateLimit = rateLimitSetting; it.rateBudget = rateBudget; it.maxRateLimitPause = maxRateLimitPause
+        it.addedStages += addedStages
     }
 
     override fun toString(): String =
-        "ClerkConfig(baseUrl=$baseUrl, apiVersion=$apiVersion, secretKey=${redact(secretKey)}, " +
+        "ClerkConfig(baseUrl=$baseUrl, apiVersion=$apiVersion, secretKey=${Redaction.maskKey(secretKey)}, " +
             "requestTimeout=$requestTimeout, retryPolicy=$retryPolicy, logLevel=$logLevel, " +
             (if (rateBudget != null) "rateBudget=$rateBudget" else "rateLimit=$rateLimit") + ")"
 
@@ -188,6 +207,9 @@ public class ClerkConfig protected constructor(builder: Builder) {
         @get:JvmSynthetic @set:JvmSynthetic public var rateLimit: RateLimit? = null
         /** See [ClerkConfig.rateBudget]. */
         @get:JvmSynthetic @set:JvmSynthetic public var rateBudget: RateBudget? = null
+        /** See [ClerkConfig.maxRateLimitPause]. */
+        @get:JvmSynthetic @set:JvmSynthetic public var maxRateLimitPause: Duration = Duration.ofSeconds(10)
+        internal val addedStages = mutableListOf<Pair<StagePosition, Stage>>()
 
         /** Sets [secretKey]. */
         public fun secretKey(value: String): Builder = apply { secretKey = value }
@@ -231,6 +253,12 @@ public class ClerkConfig protected constructor(builder: Builder) {
         public fun rateLimit(value: RateLimit): Builder = apply { rateLimit = value }
         /** Sets [rateBudget] (null: a local budget of [rateLimit]). */
         public fun rateBudget(value: RateBudget?): Builder = apply { rateBudget = value }
+        /** Sets [maxRateLimitPause]. */
+        public fun maxRateLimitPause(value: Duration): Builder = apply { maxRateLimitPause = value }
+
+        /** Adds [stage] to the pipeline at [position] (after the stages added before it there). */
+        @JvmSynthetic
+        internal fun addStage(position: StagePosition, stage: Stage): Builder = apply { addedStages += position to stage }
 
         /**
          * Shorthand: the current [retryPolicy] with [value] attempts in total (1 = no retries, 1..100), otherwise
@@ -268,7 +296,7 @@ public class ClerkConfig protected constructor(builder: Builder) {
          */
         public fun build(): ClerkConfig = ClerkConfig(this)
 
-        override fun toString(): String = "ClerkConfig.Builder(baseUrl=$baseUrl, secretKey=${secretKey?.let(::redact)})"
+        override fun toString(): String = "ClerkConfig.Builder(baseUrl=$baseUrl, secretKey=${secretKey?.let(Redaction::maskKey)})"
     }
 
     /** Defaults and factories. */
@@ -295,8 +323,6 @@ public class ClerkConfig protected constructor(builder: Builder) {
         @JvmStatic
         public fun fromEnv(): ClerkConfig = Builder().fromEnv().build()
 
-        internal fun redact(secret: String): String =
-            if (secret.length <= 8) "***" else secret.take(secret.indexOf('_', 3).coerceIn(0, 8) + 1) + "***"
 
         private fun requirePositive(name: String, d: Duration) =
             require(!d.isNegative && !d.isZero) { "$name must be positive, was $d" }
@@ -322,11 +348,14 @@ public class ClerkConfig protected constructor(builder: Builder) {
     }
 }
 
-/** What the client logs through SLF4J (logger `io.ktor.client.HttpClient`). The `Authorization` header is always redacted. */
+/**
+ * What the client logs through SLF4J (logger `dev.clerkkit.http`, at INFO). Credentials are always redacted: the secret
+ * key, session and refresh tokens, cookie values and the `Authorization`, `Cookie` and `Set-Cookie` headers.
+ */
 public enum class LogLevel {
     /** Nothing. */
     NONE,
-    /** Request line and response status. */
+    /** Request line, response status, duration and size. */
     INFO,
     /** [INFO] plus headers. */
     HEADERS,

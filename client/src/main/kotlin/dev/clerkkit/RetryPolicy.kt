@@ -30,8 +30,11 @@ public class RetryPolicy protected constructor(builder: Builder) {
     public val maxRetryAfter: Duration = builder.maxRetryAfter
     /** Overall deadline from the first attempt; no retry is started past it. Default 2 min. */
     public val maxElapsed: Duration = builder.maxElapsed
-    /** How the client waits between attempts; tests inject a recorder so they never sleep. Default: coroutine `delay`. */
-    public val sleeper: Sleeper = builder.sleeper
+    /**
+     * How the client waits between attempts; tests inject a recorder so they never sleep. Default: coroutine `delay`.
+     * Kotlin only (a suspend SPI); Java keeps the default.
+     */
+    @get:JvmSynthetic public val sleeper: Sleeper = builder.sleeper
     internal val random: Random = builder.random
 
     init {
@@ -97,7 +100,8 @@ public class RetryPolicy protected constructor(builder: Builder) {
         public fun maxRetryAfter(value: Duration): Builder = apply { maxRetryAfter = value }
         /** Sets [maxElapsed]. */
         public fun maxElapsed(value: Duration): Builder = apply { maxElapsed = value }
-        /** Sets [sleeper]. */
+        /** Sets [sleeper] (Kotlin only). */
+        @JvmSynthetic
         public fun sleeper(value: Sleeper): Builder = apply { sleeper = value }
         /** Seeds the jitter's randomness (for reproducible tests). */
         public fun randomSeed(seed: Long): Builder = apply { random = Random(seed) }

@@ -1,5 +1,7 @@
 package dev.clerkkit
 
+import dev.clerkkit.sessions.VerifySessionParams
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.errors.AuthenticationException
 import dev.clerkkit.errors.BadRequestException
 import dev.clerkkit.errors.ClerkApiException
@@ -28,18 +30,18 @@ import kotlin.reflect.KClass
 
 /** Every documented error status of every operation becomes its typed error, carrying all the evidence. */
 class ErrorsSpec : FunSpec({
-    val refreshParams = RefreshSessionParams { expiredToken = "e"; refreshToken = "r"; requestOrigin = "o" }
+    val refreshParams = RefreshSessionParams { sessionId = "sess_1"; expiredToken = "e"; refreshToken = "r"; requestOrigin = "o" }
 
     class Op(val name: String, val statuses: List<Int>, val call: suspend (Sessions) -> Any)
 
     @Suppress("DEPRECATION")
     val operations = listOf(
-        Op("sessions.list", listOf(400, 401, 422)) { it.list(userId = "user_1") },
+        Op("sessions.list", listOf(400, 401, 422)) { it.list(SessionListParams { userId = "user_1" }) },
         Op("sessions.create", listOf(400, 401, 404, 422)) { it.create("user_1") },
         Op("sessions.get", listOf(400, 401, 404)) { it.get("sess_1") },
-        Op("sessions.refresh", listOf(400, 401)) { it.refresh("sess_1", refreshParams) },
+        Op("sessions.refresh", listOf(400, 401)) { it.refresh(refreshParams) },
         Op("sessions.revoke", listOf(400, 401, 404)) { it.revoke("sess_1") },
-        Op("sessions.verify", listOf(400, 401, 404, 410)) { it.verify("sess_1", "t") },
+        Op("sessions.verify", listOf(400, 401, 404, 410)) { it.verify(VerifySessionParams { sessionId = "sess_1"; token = "t" }) },
         Op("sessions.createToken", listOf(401, 404)) { it.createToken("sess_1") },
         Op("sessions.createTokenFromTemplate", listOf(401, 404)) { it.createTokenFromTemplate("sess_1", "tpl") },
     )

@@ -1,5 +1,9 @@
 package dev.clerkkit
 
+import dev.clerkkit.sessions.CreateSessionParams
+import dev.clerkkit.sessions.CreateTokenParams
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams
+import dev.clerkkit.sessions.VerifySessionParams
 import dev.clerkkit.sessions.RefreshFormat
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.SessionListParams
@@ -45,7 +49,7 @@ class SessionsRequestSpec : FunSpec({
         test("sends every filter as query parameters and decodes a bare array") {
             val rec = Recorder()
             val result = mockClient(rec) { json("[${sessionJson("sess_1")},${sessionJson("sess_2", "revoked")}]") }.use {
-                it.sessions.list(userId = "user_1", clientId = "client_1", status = SessionStatus.ACTIVE, limit = 20, offset = 40)
+                it.sessions.list(SessionListParams { userId = "user_1"; clientId = "client_1"; status = SessionStatus.ACTIVE; limit = 20; offset = 40 })
             }
             val sent = rec.requests.single()
             sent.method shouldBe "GET"
@@ -62,7 +66,7 @@ class SessionsRequestSpec : FunSpec({
         }
         test("encodes query values") {
             val rec = Recorder()
-            mockClient(rec) { json("[]") }.use { it.sessions.list(userId = "user a&b=c") }
+            mockClient(rec) { json("[]") }.use { it.sessions.list(SessionListParams { userId = "user a&b=c" }) }
             rec.requests.single().query shouldBe "user_id=user%20a%26b%3Dc"
         }
         test("listPage sends paginated=true and decodes {data,total_count}") {
@@ -86,7 +90,7 @@ class SessionsRequestSpec : FunSpec({
                 val limit = req.url.parameters["limit"]!!.toInt()
                 json("""{"data":[${all.drop(offset).take(limit).joinToString(",")}],"total_count":5}""")
             }
-            client.use { it.sessions.listAll(SessionListParams { userId = "user_1" }, pageSize = 2).toList() }
+            client.use { it.sessions.listAll(SessionListParams { userId = "user_1"; limit = 2 }).toList() }
                 .map { it.id } shouldBe (1..5).map { "sess_$it" }
             rec.requests.map { it.query } shouldBe listOf(
                 "user_id=user_1&paginated=true&limit=2&offset=0",
@@ -104,7 +108,7 @@ class SessionsRequestSpec : FunSpec({
     context("create") {
         test("POSTs user_id and active_organization_id") {
             val rec = Recorder()
-            mockClient(rec) { json(sessionJson()) }.use { it.sessions.create("user_1", "org_1") }.id shouldBe "sess_1"
+            mockClient(rec) { json(sessionJson()) }.use { it.sessions.create(CreateSessionParams { userId = "user_1"; activeOrganizationId = "org_1" }) }.id shouldBe "sess_1"
             val sent = rec.requests.single()
             sent.method shouldBe "POST"
             sent.encodedPath shouldBe "/v1/sessions"
@@ -191,15 +195,15 @@ class SessionsRequestSpec : FunSpec({
         test("POSTs every body field and decodes a Token") {
             val rec = Recorder()
             val params = RefreshSessionParams {
-                expiredToken = "old.jwt.token"; refreshToken = "rt_1"; requestOrigin = "https://app.example.com"
+                sessionId = "sess_1"; expiredToken = "old.jwt.token"; refreshToken = "rt_1"; requestOrigin = "https://app.example.com"
                 format = RefreshFormat.TOKEN; requestOriginatingIp = "203.0.113.9"
             }.let { it } // built via DSL
-            val withHeaders = RefreshSessionParams.builder().expiredToken("old.jwt.token").refreshToken("rt_1")
+            val withHeaders = RefreshSessionParams.builder().sessionId("sess_1").expiredToken("old.jwt.token").refreshToken("rt_1")
                 .requestOrigin("https://app.example.com").requestHeaders(mapOf("X-Forwarded-For" to listOf("203.0.113.9")))
                 .format(RefreshFormat.COOKIE).requestOriginatingIp("203.0.113.9").build()
             val r = mockClient(rec) { json("""{"object":"token","jwt":"new.jwt.value"}""") }.use {
-                it.sessions.refresh("sess_1", params)
-                it.sessions.refresh("sess_1", withHeaders)
+                it.sessions.refresh(params)
+                it.sessions.refresh(withHeaders)
             }
             r.shouldBeInstanceOf<SessionRefresh.Token>().jwt shouldBe "new.jwt.value"
             rec.requests[0].method shouldBe "POST"
@@ -216,7 +220,7 @@ class SessionsRequestSpec : FunSpec({
         test("sends only the required fields when nothing else is set, and decodes Cookies") {
             val rec = Recorder()
             val r = mockClient(rec) { json("""{"object":"cookies","cookies":["__session=a; Path=/","__client_uat=1; Path=/"]}""") }.use {
-                it.sessions.refresh("sess_1", RefreshSessionParams { expiredToken = "e"; refreshToken = "r"; requestOrigin = "o" })
+                it.sessions.refresh(RefreshSessionParams { sessionId = "sess_1"; expiredToken = "e"; refreshToken = "r"; requestOrigin = "o" })
             }
             parse(rec.requests.single().body) shouldBe parse("""{"expired_token":"e","refresh_token":"r","request_origin":"o"}""")
             r.shouldBeInstanceOf<SessionRefresh.Cookies>().cookies shouldHaveSize 2
@@ -237,7 +241,7 @@ class SessionsRequestSpec : FunSpec({
         test("POSTs {token} to /sessions/{id}/verify") {
             val rec = Recorder()
             @Suppress("DEPRECATION")
-            mockClient(rec) { json(sessionJson()) }.use { it.sessions.verify("sess_1", "the.jwt") }.id shouldBe "sess_1"
+            mockClient(rec) { json(sessionJson()) }.use { it.sessions.verify(VerifySessionParams { sessionId = "sess_1"; token = "the.jwt" }) }.id shouldBe "sess_1"
             rec.requests.single().encodedPath shouldBe "/v1/sessions/sess_1/verify"
             parse(rec.requests.single().body) shouldBe parse("""{"token":"the.jwt"}""")
         }
@@ -253,7 +257,7 @@ class SessionsRequestSpec : FunSpec({
         }
         test("POSTs expires_in_seconds when given") {
             val rec = Recorder()
-            mockClient(rec) { json("""{"object":"token","jwt":"a.b.c"}""") }.use { it.sessions.createToken("sess_1", 600) }
+            mockClient(rec) { json("""{"object":"token","jwt":"a.b.c"}""") }.use { it.sessions.createToken(CreateTokenParams { sessionId = "sess_1"; expiresInSeconds = 600 }) }
             parse(rec.requests.single().body) shouldBe parse("""{"expires_in_seconds":600}""")
         }
     }
@@ -263,7 +267,7 @@ class SessionsRequestSpec : FunSpec({
             val rec = Recorder()
             mockClient(rec) { json("""{"object":"token","jwt":"a.b.c"}""") }.use {
                 it.sessions.createTokenFromTemplate("sess_1", "custom_hasura")
-                it.sessions.createTokenFromTemplate("sess_1", "a/b", expiresInSeconds = 30)
+                it.sessions.createTokenFromTemplate(CreateTokenFromTemplateParams { sessionId = "sess_1"; templateName = "a/b"; expiresInSeconds = 30 })
             }
             rec.requests[0].encodedPath shouldBe "/v1/sessions/sess_1/tokens/custom_hasura"
             rec.requests[0].body.shouldBeNull()

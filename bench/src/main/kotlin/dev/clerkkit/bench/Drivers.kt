@@ -144,7 +144,7 @@ class OursKotlin(
 /** (b) clerkkit Java: `ClerkJavaClient.sessions().get(id)`, an async closed loop chained with whenComplete. */
 class OursJava(private val t: Target) : Driver("clerkkit Java (futures)") {
     val client: ClerkJavaClient = ClerkJavaClient.builder()
-        .configure { it.secretKey(t.secretKey).baseUrl(t.baseUrl).trustStore(t.trustStore).rateLimit(RateLimit.OFF) }.build()
+        .secretKey(t.secretKey).baseUrl(t.baseUrl).trustStore(t.trustStore).rateLimit(RateLimit.OFF).build()
 
     override fun start(concurrency: Int, rec: Recorder, stop: AtomicBoolean): () -> Unit {
         val done = CountDownLatch(concurrency)

@@ -67,8 +67,9 @@ class ClerkLinkClient(variant: ClerkVariant, url: String, key: String, store: Ke
         rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF // the sandbox's key is sk_test_: 100 per 10 s would cap the phase
         variant.configure(this)
     }
-    private val refreshParams = { jwt: String ->
+    private val refreshParams = { sid: String, jwt: String ->
         RefreshSessionParams {
+            sessionId = sid
             expiredToken = jwt
             refreshToken = REFRESH_TOKEN
             requestOrigin = ORIGIN
@@ -81,7 +82,7 @@ class ClerkLinkClient(variant: ClerkVariant, url: String, key: String, store: Ke
             LinkOp.GET -> check(s.get(sessionId).id == sessionId)
             LinkOp.CREATE_TOKEN -> check(s.createToken(sessionId).jwt.isNotEmpty())
             LinkOp.REVOKE -> check(s.revoke(sessionId).status == SessionStatus.REVOKED)
-            LinkOp.REFRESH -> check(s.refresh(sessionId, refreshParams(refreshJwt)) is SessionRefresh.Token)
+            LinkOp.REFRESH -> check(s.refresh(refreshParams(sessionId, refreshJwt)) is SessionRefresh.Token)
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.clerkkit.bench
 
+import dev.clerkkit.sessions.CreateTokenParams
+
 import kotlinx.coroutines.runBlocking
 import org.openjdk.jmh.runner.Runner
 import org.openjdk.jmh.runner.options.OptionsBuilder
@@ -287,7 +289,7 @@ object Main {
             OursKotlin(t).use { d ->
                 val client = d.client
                 runBlocking {
-                    val jwt = client.sessions.createToken(t.sessionId, 3600).jwt
+                    val jwt = client.sessions.createToken(CreateTokenParams { sessionId = t.sessionId; expiresInSeconds = 3600 }).jwt
                     val verifier = client.tokens
                     check(verifier.verify(jwt).sessionId == t.sessionId)
                     val warmMs = if (quick) 500L else 5_000L

@@ -1,15 +1,14 @@
 package dev.clerkkit.http
 
+import dev.clerkkit.internal.checkedId
+
 /**
- * Checks a path parameter and percent-encodes it as exactly one path segment: every byte outside RFC 3986's
- * unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded, so `/`, `?`, `#`, `%` and spaces can never change the path.
- * `.` and `..` are refused: even encoded they are dot-segments that servers collapse.
+ * Checks a path parameter (as the params objects do: not blank, not `.` or `..`, at most 1024 characters) and
+ * percent-encodes it as exactly one path segment: every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`)
+ * is encoded, so `/`, `?`, `#`, `%` and spaces can never change the path.
  */
 internal fun pathSegment(name: String, value: String): String {
-    require(value.isNotBlank()) { "$name must not be blank" }
-    require(value != "." && value != "..") { "$name must not be '.' or '..' (it would escape its path segment)" }
-    require(value.length <= 1024) { "$name is too long (${value.length} characters, at most 1024)" }
-    val bytes = value.toByteArray(Charsets.UTF_8)
+    val bytes = checkedId(name, value).toByteArray(Charsets.UTF_8)
     val out = StringBuilder(bytes.size + 8)
     for (b in bytes) {
         val c = b.toInt() and 0xff

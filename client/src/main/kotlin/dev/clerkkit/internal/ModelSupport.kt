@@ -46,3 +46,23 @@ internal fun Map<String, Any?>.describeExtra(): String = if (isEmpty()) "" else 
 
 /** For models that carry secrets: the names of the unknown fields, never their values. */
 internal fun Map<String, Any?>.describeExtraKeys(): String = if (isEmpty()) "" else ", additionalProperties=$keys"
+
+/** The most characters an id may have. */
+internal const val MAX_ID_LENGTH: Int = 1024
+
+/** [value] as a checked id named [name]. @throws IllegalArgumentException when missing or unacceptable. */
+internal fun checkedId(name: String, value: String?): String {
+    requireNotNull(value) { "$name is required" }
+    require(value.isNotBlank()) { "$name must not be blank" }
+    require(value != "." && value != "..") { "$name must not be '.' or '..' (it would escape its path segment)" }
+    require(value.length <= MAX_ID_LENGTH) { "$name is too long (${value.length} characters, at most $MAX_ID_LENGTH)" }
+    return value
+}
+
+/** Session token lifetimes Clerk accepts, in seconds. */
+internal val TOKEN_LIFETIME_SECONDS: LongRange = 30L..315_360_000L
+
+/** [value] as a checked token lifetime. @throws IllegalArgumentException when out of [TOKEN_LIFETIME_SECONDS]. */
+internal fun checkedLifetime(value: Long?): Long? = value?.also {
+    require(it in TOKEN_LIFETIME_SECONDS) { "expiresInSeconds must be in $TOKEN_LIFETIME_SECONDS, was $it" }
+}

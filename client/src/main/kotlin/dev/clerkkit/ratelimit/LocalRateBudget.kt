@@ -11,7 +11,7 @@ import java.time.Duration
  *
  * The client creates one from [dev.clerkkit.ClerkConfig.rateLimit] unless [dev.clerkkit.ClerkConfig.rateBudget] is set.
  */
-public class LocalRateBudget protected constructor(
+public class LocalRateBudget private constructor(
     /** The limit this budget enforces. */
     public val limit: RateLimit,
     /** Monotonic time in nanoseconds (tests pass a virtual clock). */
@@ -23,7 +23,7 @@ public class LocalRateBudget protected constructor(
      * A budget enforcing [limit] on the system's monotonic clock.
      * @throws IllegalArgumentException if [limit] is [RateLimit.OFF].
      */
-    public constructor(limit: RateLimit) : this(limit, System::nanoTime, CEIL_MILLIS_DELAY)
+    public constructor(limit: RateLimit) : this(limit, System::nanoTime, ceilMillisDelay)
 
     private val windowNanos: Long = limit.window.toNanos()
     private val lock = Any()
@@ -94,17 +94,10 @@ public class LocalRateBudget protected constructor(
 
     override fun toString(): String = "LocalRateBudget($limit)"
 
-    /** Nothing for callers: the test seam (a virtual clock and sleeper) lives here, hidden from Java. */
-    public companion object {
-        /** `delay` rounded up to whole milliseconds, so a sub-millisecond wait does not spin. */
-        @get:JvmSynthetic
-        internal val CEIL_MILLIS_DELAY: Sleeper = Sleeper { d ->
-            kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000)
-        }
-
-        /** A budget on [clock] (monotonic nanoseconds) that waits with [sleeper]: tests pass virtual ones. */
-        @JvmSynthetic
-        internal fun create(limit: RateLimit, clock: () -> Long, sleeper: Sleeper): LocalRateBudget =
-            LocalRateBudget(limit, clock, sleeper)
-    }
+    /** A budget of the same limit on [clock] (monotonic nanoseconds) that waits with [sleeper]: tests pass virtual ones. */
+    @JvmSynthetic
+    internal fun on(clock: () -> Long, sleeper: Sleeper): LocalRateBudget = LocalRateBudget(limit, clock, sleeper)
 }
+
+/** `delay` rounded up to whole milliseconds, so a sub-millisecond wait does not spin. */
+private val ceilMillisDelay: Sleeper = Sleeper { d -> kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000) }

@@ -1,5 +1,6 @@
 package dev.clerkkit.sessions
 
+import dev.clerkkit.internal.checkedId
 import dev.clerkkit.internal.plainMapToJson
 import dev.clerkkit.internal.plainMap
 import kotlinx.serialization.json.buildJsonObject
@@ -17,7 +18,10 @@ public class SessionListParams protected constructor(builder: Builder) {
     @get:JvmSynthetic public val clientId: String? = builder.clientId
     /** Only this status; null (the default) = any. */
     @get:JvmSynthetic public val status: SessionStatus? = builder.status
-    /** Page size, 1..500; null (the default) = Clerk's default (10). */
+    /**
+     * Page size, 1..500; null (the default) = Clerk's default (10) for [Sessions.list] and [Sessions.listPage], and
+     * [Sessions.DEFAULT_PAGE_SIZE] (100) per request for [Sessions.listAll], which fetches every page.
+     */
     @get:JvmSynthetic public val limit: Int? = builder.limit
     /** Results to skip, >= 0; null (the default) = 0. */
     @get:JvmSynthetic public val offset: Int? = builder.offset
@@ -82,19 +86,17 @@ public class SessionListParams protected constructor(builder: Builder) {
         /** Kotlin DSL: `SessionListParams { userId = "user_1"; status = SessionStatus.ACTIVE }`. */
         @JvmSynthetic
         public operator fun invoke(block: Builder.() -> Unit): SessionListParams = Builder().apply(block).build()
-
-        @JvmSynthetic
-        internal fun of(userId: String?, clientId: String?, status: SessionStatus?, limit: Int?, offset: Int?): SessionListParams =
-            Builder().userId(userId).clientId(clientId).status(status).limit(limit).offset(offset).build()
     }
 }
 
 /**
- * Body of `POST /sessions/{id}/refresh`. [expiredToken], [refreshToken] and [requestOrigin] are required;
- * the rest are sent only when set (default: not sent). Java reads the optional ones through `Optional` getters.
- * [toString] never shows the tokens.
+ * Params of `POST /sessions/{session_id}/refresh` ([Sessions.refresh]). [sessionId], [expiredToken], [refreshToken]
+ * and [requestOrigin] are required; the rest are sent only when set (default: not sent). Java reads the optional ones
+ * through `Optional` getters. [toString] never shows the tokens.
  */
 public class RefreshSessionParams protected constructor(builder: Builder) {
+    /** The session to refresh, `sess_...` (the `sid` of the expired token). Required. */
+    public val sessionId: String = checkedId("sessionId", builder.sessionId)
     /** The JWT from the `__session` cookie; must belong to the session. Required. */
     public val expiredToken: String = requireNotNull(builder.expiredToken) { "expiredToken is required" }
     /** The refresh token from the `__refresh` cookie. Required. */
@@ -135,11 +137,23 @@ public class RefreshSessionParams protected constructor(builder: Builder) {
     }.toString()
 
     override fun toString(): String =
-        "RefreshSessionParams(requestOrigin=$requestOrigin, format=$format, requestOriginatingIp=$requestOriginatingIp, " +
+        "RefreshSessionParams(sessionId=$sessionId, requestOrigin=$requestOrigin, format=$format, requestOriginatingIp=$requestOriginatingIp, " +
             "requestHeaders=${requestHeaders?.keys}, expiredToken=<${expiredToken.length} chars>, refreshToken=<${refreshToken.length} chars>)"
+
+    /** A builder with these values. */
+    public fun toBuilder(): Builder = Builder().also {
+        it.sessionId = sessionId; it.expiredToken = expiredToken; it.refreshToken = refreshToken; it.requestOrigin = requestOrigin
+        it.requestHeaders = requestHeaders; it.format = format; it.requestOriginatingIp = requestOriginatingIp
+    }
+
+    override fun equals(other: Any?): Boolean = other is RefreshSessionParams && other.sessionId == sessionId &&
+        other.expiredToken == expiredToken && other.refreshToken == refreshToken && other.requestOrigin == requestOrigin &&
+        other.requestHeaders == requestHeaders && other.format == format && other.requestOriginatingIp == requestOriginatingIp
+    override fun hashCode(): Int = java.util.Objects.hash(sessionId, expiredToken, refreshToken, requestOrigin, requestHeaders, format, requestOriginatingIp)
 
     /** Mutable builder; every value starts unset. */
     public class Builder {
+        /** See [RefreshSessionParams.sessionId]. */ @get:JvmSynthetic @set:JvmSynthetic public var sessionId: String? = null
         /** See [RefreshSessionParams.expiredToken]. */ @get:JvmSynthetic @set:JvmSynthetic public var expiredToken: String? = null
         /** See [RefreshSessionParams.refreshToken]. */ @get:JvmSynthetic @set:JvmSynthetic public var refreshToken: String? = null
         /** See [RefreshSessionParams.requestOrigin]. */ @get:JvmSynthetic @set:JvmSynthetic public var requestOrigin: String? = null
@@ -147,6 +161,7 @@ public class RefreshSessionParams protected constructor(builder: Builder) {
         /** See [RefreshSessionParams.format]. */ @get:JvmSynthetic @set:JvmSynthetic public var format: RefreshFormat? = null
         /** See [RefreshSessionParams.requestOriginatingIp]. */ @get:JvmSynthetic @set:JvmSynthetic public var requestOriginatingIp: String? = null
 
+        /** Sets [sessionId]. */ public fun sessionId(value: String): Builder = apply { sessionId = value }
         /** Sets [expiredToken]. */ public fun expiredToken(value: String): Builder = apply { expiredToken = value }
         /** Sets [refreshToken]. */ public fun refreshToken(value: String): Builder = apply { refreshToken = value }
         /** Sets [requestOrigin]. */ public fun requestOrigin(value: String): Builder = apply { requestOrigin = value }
@@ -159,6 +174,8 @@ public class RefreshSessionParams protected constructor(builder: Builder) {
         /** Sets [requestOriginatingIp] (null = not sent). */ public fun requestOriginatingIp(value: String?): Builder = apply { requestOriginatingIp = value }
         /** Checks and freezes. @throws IllegalArgumentException when a required field is missing or blank. */
         public fun build(): RefreshSessionParams = RefreshSessionParams(this)
+
+        override fun toString(): String = "RefreshSessionParams.Builder(sessionId=$sessionId, requestOrigin=$requestOrigin)"
     }
 
     /** Factories. */

@@ -23,16 +23,6 @@ internal object SessionJson {
 
     fun decodeSession(text: String): Session = session(parseObject(text, "Session"))
 
-    /**
-     * Decodes the answer to a call about one session and checks it is about that session: an answer meant for
-     * another call (a keep-alive connection out of step) fails as a bad response instead of being returned.
-     */
-    fun sessionNamed(sessionId: String): (String) -> Session = { text ->
-        decodeSession(text).also { s ->
-            check(s.id == sessionId) { "the answer is about session '${s.id.take(100)}', not the requested '$sessionId'" }
-        }
-    }
-
     fun decodeToken(text: String): SessionToken {
         val o = parseObject(text, "SessionToken")
         val r = FieldReader(o, "SessionToken")

@@ -1,108 +1,154 @@
 package dev.clerkkit.sessions
 
+import dev.clerkkit.ClerkResponse
 import dev.clerkkit.RequestOptions
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
 
 /**
  * The Sessions resource: the eight operations of Clerk's Backend API, named as in Clerk's SDKs. Get it from
  * [dev.clerkkit.ClerkClient.sessions]; thread-safe.
  *
- * Every operation checks its input before any I/O (blank ids, `.`/`..`, out-of-range numbers throw
- * [IllegalArgumentException]), encodes each path parameter as exactly one path segment, and throws a
- * [dev.clerkkit.errors.ClerkException] subtype when the call fails. `options` overrides headers, timeout and retries
- * for one call (default [RequestOptions.NONE]).
+ * Each operation takes its params object (`GetSessionParams`, `CreateTokenParams`, ...), which checks its values when
+ * it is built (blank ids, `.`/`..`, out-of-range numbers throw [IllegalArgumentException] before any I/O); the
+ * operations with required ids also have a shorthand taking just those (`get("sess_1")`). Each path parameter is sent
+ * as exactly one path segment. A failed call throws a [dev.clerkkit.errors.ClerkException] subtype. `options`
+ * overrides headers, timeouts and retries for one call (default [RequestOptions.NONE]). [withRawResponse] gives the
+ * same operations answering with the HTTP status, headers and Clerk's trace id as well.
  *
- * An interface so that your own tests can fake it (implement it, or mock it with any mocking library); clerkkit's
- * implementation is internal.
+ * An interface so that your own tests can fake it (implement the params forms; the shorthands, [listAll] and
+ * [withRawResponse] have default implementations); clerkkit's implementation is internal. The Java facade
+ * (`clerkkit-java`) is built on this interface, so it can wrap a fake too.
  */
 public interface Sessions {
 
-    /** `GET /sessions`: sessions matching [params] (default: no filter), newest first (a bare array; see [listPage] for the total). */
+    /** `GET /sessions`: sessions matching [params] (default: no filter), newest first, as a bare list (see [listPage] for the total). */
     public suspend fun list(params: SessionListParams = SessionListParams.NONE, options: RequestOptions = RequestOptions.NONE): List<Session>
-
-    /** [list] with named filters: `list(userId = "user_1", status = SessionStatus.ACTIVE, limit = 20)`; null = no filter. */
-    public suspend fun list(
-        userId: String? = null,
-        clientId: String? = null,
-        status: SessionStatus? = null,
-        limit: Int? = null,
-        offset: Int? = null,
-        options: RequestOptions = RequestOptions.NONE,
-    ): List<Session> = list(SessionListParams.of(userId, clientId, status, limit, offset), options)
 
     /** `GET /sessions?paginated=true`: one page plus `total_count`. Default params: no filter, Clerk's limit (10), offset 0. */
     public suspend fun listPage(params: SessionListParams = SessionListParams.NONE, options: RequestOptions = RequestOptions.NONE): SessionPage
 
-    /** [listPage] with named filters; null = no filter. */
-    public suspend fun listPage(
-        userId: String? = null,
-        clientId: String? = null,
-        status: SessionStatus? = null,
-        limit: Int? = null,
-        offset: Int? = null,
-        options: RequestOptions = RequestOptions.NONE,
-    ): SessionPage = listPage(SessionListParams.of(userId, clientId, status, limit, offset), options)
+    /**
+     * Every session matching [params], fetched lazily page by page through [listPage], starting at `params.offset`,
+     * `params.limit` sessions per request (default [DEFAULT_PAGE_SIZE] = 100). Cold: each collection starts over, and
+     * a page is requested only when the collector gets past the previous one. Errors surface as the same typed
+     * exceptions.
+     */
+    public fun listAll(params: SessionListParams = SessionListParams.NONE, options: RequestOptions = RequestOptions.NONE): Flow<Session> {
+        val pageSize = params.limit ?: DEFAULT_PAGE_SIZE
+        return flow {
+            var offset: Int? = params.offset ?: 0
+            while (offset != null) {
+                val page = listPage(params.toBuilder().limit(pageSize).offset(offset).build(), options)
+                page.data.forEach { emit(it) }
+                offset = page.nextOffset(offset, pageSize)
+            }
+        }
+    }
 
     /**
-     * Every session matching [params], fetched lazily page by page ([pageSize] per request, default
-     * [DEFAULT_PAGE_SIZE] = 100, 1..500) starting at `params.offset`. Cold: each collection starts over. Errors surface
-     * as the same typed exceptions. @throws IllegalArgumentException at once when [pageSize] is out of range.
+     * `POST /sessions`: a new active session (testing instances only; Clerk refuses it in production). Not retried on
+     * 5xx or after a connection failure that may have reached Clerk (it could create two sessions).
      */
-    public fun listAll(
-        params: SessionListParams = SessionListParams.NONE,
-        pageSize: Int = DEFAULT_PAGE_SIZE,
-        options: RequestOptions = RequestOptions.NONE,
-    ): Flow<Session>
+    public suspend fun create(params: CreateSessionParams, options: RequestOptions = RequestOptions.NONE): Session
 
-    /**
-     * `POST /sessions`: a new active session for [userId] (testing instances only; Clerk refuses it in production),
-     * optionally with an active organization (default none). Not retried on 5xx or after a connection failure that
-     * may have reached Clerk (it could create two sessions).
-     */
-    public suspend fun create(userId: String, activeOrganizationId: String? = null, options: RequestOptions = RequestOptions.NONE): Session
+    /** [create] for [userId], with no active organization. */
+    public suspend fun create(userId: String, options: RequestOptions = RequestOptions.NONE): Session =
+        create(CreateSessionParams { this.userId = userId }, options)
 
     /** `GET /sessions/{session_id}`. */
-    public suspend fun get(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session
+    public suspend fun get(params: GetSessionParams, options: RequestOptions = RequestOptions.NONE): Session
+
+    /** [get] of [sessionId]. */
+    public suspend fun get(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session =
+        get(GetSessionParams { this.sessionId = sessionId }, options)
 
     /**
      * `POST /sessions/{session_id}/refresh`: a new session token ([SessionRefresh.Token]) or cookies
      * ([SessionRefresh.Cookies]) by [RefreshSessionParams.format]. A 401 means the handshake flow must be used.
      */
-    public suspend fun refresh(sessionId: String, params: RefreshSessionParams, options: RequestOptions = RequestOptions.NONE): SessionRefresh
+    public suspend fun refresh(params: RefreshSessionParams, options: RequestOptions = RequestOptions.NONE): SessionRefresh
 
     /** `POST /sessions/{session_id}/revoke`: sets the status to `revoked`. Safe to repeat, so it is retried. */
-    public suspend fun revoke(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session
+    public suspend fun revoke(params: RevokeSessionParams, options: RequestOptions = RequestOptions.NONE): Session
+
+    /** [revoke] of [sessionId]. */
+    public suspend fun revoke(sessionId: String, options: RequestOptions = RequestOptions.NONE): Session =
+        revoke(RevokeSessionParams { this.sessionId = sessionId }, options)
 
     /**
-     * `POST /sessions/{session_id}/verify` (API versions up to 2024-10-01): the session if [token] is a valid
+     * `POST /sessions/{session_id}/verify` (API versions up to 2024-10-01): the session if the token is a valid
      * session token for it. Newer API versions answer 410 ([dev.clerkkit.errors.GoneException]).
      */
     @Deprecated(
         "Clerk deprecated this endpoint (gone, 410, from API version 2025-04-10 on). Verify the session token locally, " +
             "without a network call: ClerkClient.verifyToken(token).",
     )
-    public suspend fun verify(sessionId: String, token: String, options: RequestOptions = RequestOptions.NONE): Session
+    public suspend fun verify(params: VerifySessionParams, options: RequestOptions = RequestOptions.NONE): Session
+
+    /** `POST /sessions/{session_id}/tokens`: a session JWT, with the lifetime of [CreateTokenParams.expiresInSeconds] if set. */
+    public suspend fun createToken(params: CreateTokenParams, options: RequestOptions = RequestOptions.NONE): SessionToken
+
+    /** [createToken] for [sessionId] with the instance's lifetime. */
+    public suspend fun createToken(sessionId: String, options: RequestOptions = RequestOptions.NONE): SessionToken =
+        createToken(CreateTokenParams { this.sessionId = sessionId }, options)
+
+    /** `POST /sessions/{session_id}/tokens/{template_name}`: a JWT shaped by the named JWT template. */
+    public suspend fun createTokenFromTemplate(params: CreateTokenFromTemplateParams, options: RequestOptions = RequestOptions.NONE): SessionToken
+
+    /** [createTokenFromTemplate] for [sessionId] and [templateName] with the template's lifetime. */
+    public suspend fun createTokenFromTemplate(sessionId: String, templateName: String, options: RequestOptions = RequestOptions.NONE): SessionToken =
+        createTokenFromTemplate(CreateTokenFromTemplateParams { this.sessionId = sessionId; this.templateName = templateName }, options)
 
     /**
-     * `POST /sessions/{session_id}/tokens`: a session JWT. [expiresInSeconds] (30..315360000; default null: the
-     * instance's lifetime) overrides the lifetime; the body is sent only when it is given.
+     * The same operations, each answering with a [ClerkResponse]: the HTTP status, the response headers and Clerk's
+     * trace id besides the value. By default (for implementations other than clerkkit's) this throws
+     * [UnsupportedOperationException].
      */
-    public suspend fun createToken(sessionId: String, expiresInSeconds: Long? = null, options: RequestOptions = RequestOptions.NONE): SessionToken
+    public fun withRawResponse(): WithRawResponse =
+        throw UnsupportedOperationException("${javaClass.name} has no raw responses (only clerkkit's own Sessions has)")
 
-    /**
-     * `POST /sessions/{session_id}/tokens/{template_name}`: a JWT shaped by the named JWT template; [expiresInSeconds]
-     * as in [createToken].
-     */
-    public suspend fun createTokenFromTemplate(
-        sessionId: String,
-        templateName: String,
-        expiresInSeconds: Long? = null,
-        options: RequestOptions = RequestOptions.NONE,
-    ): SessionToken
+    /** The Sessions operations answering with a [ClerkResponse]; see [Sessions] for each operation. */
+    public interface WithRawResponse {
+        /** [Sessions.list] with its raw response. */
+        public suspend fun list(params: SessionListParams = SessionListParams.NONE, options: RequestOptions = RequestOptions.NONE): ClerkResponse<List<Session>>
+
+        /** [Sessions.listPage] with its raw response. */
+        public suspend fun listPage(params: SessionListParams = SessionListParams.NONE, options: RequestOptions = RequestOptions.NONE): ClerkResponse<SessionPage>
+
+        /** [Sessions.create] with its raw response. */
+        public suspend fun create(params: CreateSessionParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<Session>
+
+        /** [Sessions.get] with its raw response. */
+        public suspend fun get(params: GetSessionParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<Session>
+
+        /** [get] of [sessionId]. */
+        public suspend fun get(sessionId: String, options: RequestOptions = RequestOptions.NONE): ClerkResponse<Session> =
+            get(GetSessionParams { this.sessionId = sessionId }, options)
+
+        /** [Sessions.refresh] with its raw response. */
+        public suspend fun refresh(params: RefreshSessionParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<SessionRefresh>
+
+        /** [Sessions.revoke] with its raw response. */
+        public suspend fun revoke(params: RevokeSessionParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<Session>
+
+        /** [Sessions.verify] with its raw response. */
+        @Deprecated("See Sessions.verify.")
+        public suspend fun verify(params: VerifySessionParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<Session>
+
+        /** [Sessions.createToken] with its raw response. */
+        public suspend fun createToken(params: CreateTokenParams, options: RequestOptions = RequestOptions.NONE): ClerkResponse<SessionToken>
+
+        /** [Sessions.createTokenFromTemplate] with its raw response. */
+        public suspend fun createTokenFromTemplate(
+            params: CreateTokenFromTemplateParams,
+            options: RequestOptions = RequestOptions.NONE,
+        ): ClerkResponse<SessionToken>
+    }
 
     /** Constants. */
     public companion object {
-        /** Sessions per request of [listAll] when no page size is given: 100. */
+        /** Sessions per request of [listAll] when `params.limit` is not set: 100. */
         public const val DEFAULT_PAGE_SIZE: Int = 100
     }
 }

@@ -1,5 +1,9 @@
 package dev.clerkkit.it
 
+import dev.clerkkit.sessions.CreateSessionParams
+import dev.clerkkit.sessions.CreateTokenParams
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams
+import dev.clerkkit.sessions.VerifySessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RetryPolicy
 import dev.clerkkit.errors.AuthenticationException
@@ -62,13 +66,13 @@ class SandboxIntegrationSpec : FunSpec({
         val other = sandbox.addUser()
         val ids = (1..5).map { sessions.create(other).id }
         test("filters by user, newest first") {
-            sessions.list(userId = other).map { it.id } shouldBe ids.reversed()
+            sessions.list(SessionListParams { userId = other }).map { it.id } shouldBe ids.reversed()
         }
         test("filters by status and client") {
             sessions.revoke(ids[0])
-            sessions.list(userId = other, status = SessionStatus.REVOKED).map { it.id } shouldBe listOf(ids[0])
+            sessions.list(SessionListParams { userId = other; status = SessionStatus.REVOKED }).map { it.id } shouldBe listOf(ids[0])
             val s = sessions.get(ids[1])
-            sessions.list(clientId = s.clientId).map { it.id } shouldContainExactly listOf(ids[1])
+            sessions.list(SessionListParams { clientId = s.clientId }).map { it.id } shouldContainExactly listOf(ids[1])
         }
         test("listPage returns total_count, limit and offset apply") {
             val page = sessions.listPage(SessionListParams { userId = other; limit = 2; offset = 1 })
@@ -77,19 +81,19 @@ class SandboxIntegrationSpec : FunSpec({
         }
         test("listAll walks every page") {
             val before = sandbox.stats.requests(Route.LIST_SESSIONS)
-            sessions.listAll(SessionListParams { userId = other }, pageSize = 2).toList().map { it.id } shouldBe ids.reversed()
+            sessions.listAll(SessionListParams { userId = other; limit = 2 }).toList().map { it.id } shouldBe ids.reversed()
             sandbox.stats.requests(Route.LIST_SESSIONS) - before shouldBe 3
         }
         test("422 for a status Clerk does not know") {
-            val e = shouldThrow<UnprocessableEntityException> { sessions.list(userId = other, status = SessionStatus.of("bogus")) }
+            val e = shouldThrow<UnprocessableEntityException> { sessions.list(SessionListParams { userId = other; status = SessionStatus.of("bogus") }) }
             e.traceId!!.isNotEmpty() shouldBe true
             e.code!!.isNotEmpty() shouldBe true
         }
         test("400 and 401") {
             sandbox.faults.on(Route.LIST_SESSIONS).status(400)
-            shouldThrow<BadRequestException> { sessions.list(userId = other) }.statusCode shouldBe 400
+            shouldThrow<BadRequestException> { sessions.list(SessionListParams { userId = other }) }.statusCode shouldBe 400
             client(key = "sk_test_wrong").use { bad ->
-                shouldThrow<AuthenticationException> { bad.sessions.list(userId = other) }.code shouldBe "authentication_invalid"
+                shouldThrow<AuthenticationException> { bad.sessions.list(SessionListParams { userId = other }) }.code shouldBe "authentication_invalid"
             }
         }
     }
@@ -102,7 +106,7 @@ class SandboxIntegrationSpec : FunSpec({
             sandbox.session(s.id)!!["status"]!!.jsonPrimitive.content shouldBe "active"
         }
         test("with an active organization") {
-            sessions.create(user, "org_1").lastActiveOrganizationId shouldBe "org_1"
+            sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_1" }).lastActiveOrganizationId shouldBe "org_1"
         }
         test("404 for an unknown user") {
             shouldThrow<NotFoundException> { sessions.create("user_nobody") }.code shouldBe "resource_not_found"
@@ -132,21 +136,21 @@ class SandboxIntegrationSpec : FunSpec({
     context("refresh") {
         val s = sessions.create(user)
         val jwt = sessions.createToken(s.id).jwt
-        fun params(token: String, format: RefreshFormat? = null) = RefreshSessionParams {
-            expiredToken = token; refreshToken = "rt_anything"; requestOrigin = "https://app.example.com"; this.format = format
+        fun params(token: String, format: RefreshFormat? = null, session: String = s.id) = RefreshSessionParams {
+            sessionId = session; expiredToken = token; refreshToken = "rt_anything"; requestOrigin = "https://app.example.com"; this.format = format
         }
         test("token format") {
-            val r = sessions.refresh(s.id, params(jwt)).shouldBeInstanceOf<SessionRefresh.Token>()
+            val r = sessions.refresh(params(jwt)).shouldBeInstanceOf<SessionRefresh.Token>()
             claims(r.jwt) shouldContain s.id
         }
         test("cookie format") {
-            sessions.refresh(s.id, params(jwt, RefreshFormat.COOKIE)).shouldBeInstanceOf<SessionRefresh.Cookies>().cookies.isNotEmpty() shouldBe true
+            sessions.refresh(params(jwt, RefreshFormat.COOKIE)).shouldBeInstanceOf<SessionRefresh.Cookies>().cookies.isNotEmpty() shouldBe true
         }
         test("401 for a token of another session, 400 from the server") {
             val other = sessions.create(user)
-            shouldThrow<AuthenticationException> { sessions.refresh(other.id, params(jwt)) }
+            shouldThrow<AuthenticationException> { sessions.refresh(params(jwt, session = other.id)) }
             sandbox.faults.on(Route.REFRESH_SESSION).status(400)
-            shouldThrow<BadRequestException> { sessions.refresh(s.id, params(jwt)) }
+            shouldThrow<BadRequestException> { sessions.refresh(params(jwt)) }
         }
     }
 
@@ -169,27 +173,27 @@ class SandboxIntegrationSpec : FunSpec({
         val s = sessions.create(user)
         val jwt = sessions.createToken(s.id).jwt
         test("answers the session on API version 2024-10-01") {
-            client(apiVersion = "2024-10-01").use { it.sessions.verify(s.id, jwt).id shouldBe s.id }
+            client(apiVersion = "2024-10-01").use { it.sessions.verify(VerifySessionParams { sessionId = s.id; token = jwt }).id shouldBe s.id }
         }
         test("410 when the endpoint is gone, 401/404 per contract") {
             sandbox.verifyGone = true
             try {
-                val e = shouldThrow<GoneException> { sessions.verify(s.id, jwt) }
+                val e = shouldThrow<GoneException> { sessions.verify(VerifySessionParams { sessionId = s.id; token = jwt }) }
                 e.statusCode shouldBe 410
             } finally {
                 sandbox.verifyGone = false
             }
-            shouldThrow<NotFoundException> { sessions.verify("sess_missing", jwt) }
+            shouldThrow<NotFoundException> { sessions.verify(VerifySessionParams { sessionId = "sess_missing"; token = jwt }) }
             sandbox.faults.on(Route.VERIFY_SESSION).status(400, 401)
-            shouldThrow<BadRequestException> { sessions.verify(s.id, jwt) }
-            shouldThrow<AuthenticationException> { sessions.verify(s.id, jwt) }
+            shouldThrow<BadRequestException> { sessions.verify(VerifySessionParams { sessionId = s.id; token = jwt }) }
+            shouldThrow<AuthenticationException> { sessions.verify(VerifySessionParams { sessionId = s.id; token = jwt }) }
         }
     }
 
     context("createToken") {
         val s = sessions.create(user)
         test("a JWT for the session, lifetime as asked") {
-            val c = claims(sessions.createToken(s.id, expiresInSeconds = 120).jwt)
+            val c = claims(sessions.createToken(CreateTokenParams { sessionId = s.id; expiresInSeconds = 120 }).jwt)
             c shouldContain "\"sid\":\"${s.id}\""
             c shouldContain "\"sub\":\"$user\""
         }
@@ -203,7 +207,7 @@ class SandboxIntegrationSpec : FunSpec({
         val s = sessions.create(user)
         sandbox.addJwtTemplate("hasura", mapOf("role" to "admin"))
         test("template claims are in the token") {
-            claims(sessions.createTokenFromTemplate(s.id, "hasura", 60).jwt) shouldContain "\"role\":\"admin\""
+            claims(sessions.createTokenFromTemplate(CreateTokenFromTemplateParams { sessionId = s.id; templateName = "hasura"; expiresInSeconds = 60 }).jwt) shouldContain "\"role\":\"admin\""
         }
         test("404 for an unknown template, 401") {
             shouldThrow<NotFoundException> { sessions.createTokenFromTemplate(s.id, "nope") }

@@ -1,5 +1,6 @@
 package dev.clerkkit.it
 
+import dev.clerkkit.sessions.CreateTokenParams
 import com.nimbusds.jose.jwk.JWKSet
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.testkit.ClerkSandbox
@@ -52,7 +53,7 @@ class TokenVerificationIntegrationSpec : FunSpec({
 
     test("expired after its lifetime (injected clock)") {
         val verifier = clerk.tokenVerifier(TokenVerifierOptions { this.clock = clock })
-        val jwt = clerk.sessions.createToken(sessionId, expiresInSeconds = 60).jwt
+        val jwt = clerk.sessions.createToken(CreateTokenParams { this.sessionId = sessionId; expiresInSeconds = 60 }).jwt
         verifier.verify(jwt)
         clock.advance(Duration.ofSeconds(120))
         shouldThrow<TokenVerificationException> { verifier.verify(jwt) }.reason shouldBe Reason.EXPIRED

@@ -18,12 +18,12 @@ private fun s(n: Long) = Duration.ofSeconds(n)
 /** A budget on a hand-moved clock (nanoseconds); it must never wait (waits go to a sleeper that fails). */
 private class ManualClock(var nanos: Long = 1_000_000_000L) {
     fun at(millis: Long) { nanos = 1_000_000_000L + millis * 1_000_000 }
-    fun budget(limit: RateLimit) = LocalRateBudget.create(limit, { nanos }, Sleeper { error("must not wait, asked for $it") })
+    fun budget(limit: RateLimit) = LocalRateBudget(limit).on({ nanos }, Sleeper { error("must not wait, asked for $it") })
 }
 
 /** A budget on the test scheduler's virtual clock: waits are virtual `delay`s. */
 private fun TestScope.virtualBudget(limit: RateLimit) =
-    LocalRateBudget.create(limit, { testScheduler.currentTime * 1_000_000 }, LocalRateBudget.CEIL_MILLIS_DELAY)
+    LocalRateBudget(limit).on({ testScheduler.currentTime * 1_000_000 }, Sleeper { d -> kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000) })
 
 class LocalRateBudgetSpec : FunSpec({
     context("arithmetic on a manual clock") {

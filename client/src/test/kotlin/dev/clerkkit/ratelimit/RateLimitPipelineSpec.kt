@@ -6,7 +6,7 @@ import dev.clerkkit.TEST_SECRET
 import dev.clerkkit.errorJson
 import dev.clerkkit.errors.RateBudgetExhaustedException
 import dev.clerkkit.errors.RateLimitException
-import dev.clerkkit.http.ApiCall
+import dev.clerkkit.http.Operations
 import dev.clerkkit.json
 import dev.clerkkit.mockClient
 import dev.clerkkit.sessionJson
@@ -17,7 +17,6 @@ import io.kotest.matchers.comparables.shouldBeLessThanOrEqualTo
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
-import io.ktor.http.HttpMethod
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
@@ -38,7 +37,9 @@ private class RecordingBudget(var refuseWith: Duration? = null) : RateBudget {
     override suspend fun pause(duration: Duration) { pauses += duration }
 }
 
-private val JWKS = ApiCall("jwks.get", HttpMethod.Get, listOf("jwks"))
+/** The JWKS call as the client makes it for token verification. */
+private suspend fun dev.clerkkit.ClerkClient.jwks(): String =
+    pipeline.execute(Operations.GET_JWKS, Operations.GET_JWKS.request(RequestOptions.NONE)).value
 
 class RateLimitPipelineSpec : FunSpec({
     test("on by default: with an sk_test_ key the 101st call within 10 s fails at once, unsent, with a typed error") {
@@ -82,10 +83,10 @@ class RateLimitPipelineSpec : FunSpec({
         mockClient(rec, { rateLimit = RateLimit.of(1, Duration.ofHours(1)) }) { req ->
             if (req.url.encodedPath.endsWith("/jwks")) json("""{"keys":[]}""") else json(sessionJson())
         }.use { c ->
-            repeat(5) { c.http.execute(JWKS, RequestOptions.NONE) { it } }
+            repeat(5) { c.jwks() }
             c.sessions.get("sess_1") // the one permit is still there
             shouldThrow<RateBudgetExhaustedException> { c.sessions.get("sess_1") }
-            c.http.execute(JWKS, RequestOptions.NONE) { it }
+            c.jwks()
             rec.requests.size shouldBe 7
         }
     }
@@ -100,7 +101,7 @@ class RateLimitPipelineSpec : FunSpec({
             budget.acquired shouldBe List(3) { Duration.ofSeconds(7) }
             c.sessions.get("sess_1", RequestOptions { timeout = Duration.ofSeconds(2) })
             budget.acquired.last() shouldBe Duration.ofSeconds(2)
-            c.http.execute(JWKS, RequestOptions.NONE) { it }
+            c.jwks()
             budget.acquired.size shouldBe 4
             budget.pauses shouldBe emptyList()
         }

@@ -46,26 +46,31 @@ suspend fun usageSnippet(oldJwt: String, refreshCookie: String) {
     }
 
     // list: a bare page, a page with the total, or every session as a Flow (pages fetched on demand)
-    val active: List<Session> = clerk.sessions.list(userId = "user_123", status = SessionStatus.ACTIVE, limit = 20)
+    val active: List<Session> = clerk.sessions.list(SessionListParams { userId = "user_123"; status = SessionStatus.ACTIVE; limit = 20 })
     val page: SessionPage = clerk.sessions.listPage(SessionListParams { userId = "user_123"; offset = 20 })
     clerk.sessions.listAll(SessionListParams { userId = "user_123" }).collect { println(it.id) }
 
-    // create (test instances only), get, revoke
-    val session = clerk.sessions.create(userId = "user_123")
+    // create (test instances only), get, revoke: each takes its params object, or just the id
+    val session = clerk.sessions.create("user_123")
     val same = clerk.sessions.get(session.id)
     val revoked = clerk.sessions.revoke(session.id)          // revoked.status == SessionStatus.REVOKED
 
     // tokens
-    val jwt = clerk.sessions.createToken(session.id, expiresInSeconds = 300).jwt
+    val jwt = clerk.sessions.createToken(CreateTokenParams { sessionId = session.id; expiresInSeconds = 300 }).jwt
     val hasura = clerk.sessions.createTokenFromTemplate(session.id, "hasura").jwt
 
     // refresh: Token or Cookies, by format
-    when (val r = clerk.sessions.refresh(session.id, RefreshSessionParams {
-        expiredToken = oldJwt; refreshToken = refreshCookie; requestOrigin = "https://app.example.com"
-    })) {
+    val refresh = RefreshSessionParams {
+        sessionId = session.id; expiredToken = oldJwt; refreshToken = refreshCookie; requestOrigin = "https://app.example.com"
+    }
+    when (val r = clerk.sessions.refresh(refresh)) {
         is SessionRefresh.Token -> println(r.jwt)
         is SessionRefresh.Cookies -> r.cookies.forEach(::println)
     }
+
+    // the raw response: HTTP status, headers and Clerk's trace id besides the value
+    val raw = clerk.sessions.withRawResponse().get(session.id)
+    println("${raw.statusCode} ${raw.traceId} ${raw.value.status}")
 
     // errors are typed and carry status, Clerk's errors[], trace id and the raw body
     try {

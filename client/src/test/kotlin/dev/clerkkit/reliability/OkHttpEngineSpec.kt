@@ -1,5 +1,6 @@
 package dev.clerkkit.reliability
 
+import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkTransportException
@@ -117,7 +118,7 @@ class OkHttpEngineSpec : FunSpec({
             val before = https.stats.connectionsAccepted
             repeat(200) { c.sessions.get(sid).id shouldBe sid }
             val afterGets = https.stats.connectionsAccepted - before
-            repeat(200) { i -> c.sessions.create(user, "org_$i").lastActiveOrganizationId shouldBe "org_$i" }
+            repeat(200) { i -> c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_$i" }).lastActiveOrganizationId shouldBe "org_$i" }
             val opened = https.stats.connectionsAccepted - before
             println("okhttp https: 200 sequential GETs opened $afterGets connection(s); 200 GETs + 200 creates: $opened in total")
             opened shouldBeLessThanOrEqual 2L
@@ -223,7 +224,7 @@ class OkHttpEngineSpec : FunSpec({
         suspend fun postAfterReset(c: ClerkClient): Result<String> {
             c.sessions.get(sid).id shouldBe sid
             sandbox.faults.on(Route.CREATE_SESSION).resetAfterReadingBody()
-            return runCatching { c.sessions.create(user, "org_reset").id }
+            return runCatching { c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_reset" }).id }
         }
 
         test("create fails with mayHaveReachedServer = true and the sandbox saw the POST exactly once (no silent replay)") {

@@ -1,5 +1,6 @@
 package dev.clerkkit.reliability
 
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTimeoutException
@@ -61,7 +62,7 @@ class RetryUnderFaultsSpec : FunSpec({
                 (0 until 1_000).map { i ->
                     async {
                         gate.withPermit {
-                            if (i % 2 == 0) clerk.sessions.get(sid).id else clerk.sessions.list(userId = user, options = listOptions).single().id
+                            if (i % 2 == 0) clerk.sessions.get(sid).id else clerk.sessions.list(SessionListParams { userId = user }, options = listOptions).single().id
                         }
                     }
                 }.awaitAll()

@@ -1,5 +1,6 @@
 package dev.clerkkit.reliability
 
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkException
@@ -34,7 +35,7 @@ class SecretLeakSpec : FunSpec({
         val scenarios: List<Pair<String, suspend () -> Unit>> = listOf(
             "503" to { f.on(Route.GET_SESSION).status(503); clerk().sessions.get(sid, once) },
             "429 seconds" to { f.on(Route.GET_SESSION).rateLimited(3); clerk().sessions.get(sid, once) },
-            "429 date" to { f.on(Route.LIST_SESSIONS).rateLimitedUntil(Instant.now().plusSeconds(5)); clerk().sessions.list(userId = user, options = once) },
+            "429 date" to { f.on(Route.LIST_SESSIONS).rateLimitedUntil(Instant.now().plusSeconds(5)); clerk().sessions.list(SessionListParams { userId = user }, options = once) },
             "reset" to { f.on(Route.GET_SESSION).reset(); clerk().sessions.get(sid, once) },
             "drop" to { f.on(Route.REVOKE_SESSION).drop(); clerk().sessions.revoke(sid, once) },
             "stall" to { f.on(Route.GET_SESSION).delay(1_000); clerk().sessions.get(sid, RequestOptions { timeout = Duration.ofMillis(100); maxAttempts(1) }) },

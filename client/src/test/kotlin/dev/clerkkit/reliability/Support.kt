@@ -1,5 +1,6 @@
 package dev.clerkkit.reliability
 
+import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.RetryPolicy
@@ -71,7 +72,7 @@ suspend fun mixedGetsAndCreates(c: ClerkClient, sid: String, user: String, calls
         (0 until calls).map { i ->
             async {
                 gate.withPermit {
-                    if (i % 2 == 0) c.sessions.get(sid).id else c.sessions.create(user, "org_$i").lastActiveOrganizationId
+                    if (i % 2 == 0) c.sessions.get(sid).id else c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_$i" }).lastActiveOrganizationId
                 }
             }
         }.awaitAll()

@@ -4,8 +4,6 @@ import dev.clerkkit.RequestOptions
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import kotlinx.coroutines.flow.Flow
-import kotlinx.coroutines.flow.emptyFlow
 
 /**
  * [Sessions] is an interface so that users can fake it in their own tests, without a mocking library's inline
@@ -17,30 +15,25 @@ class FakeSessionsSpec : FunSpec({
         override suspend fun list(params: SessionListParams, options: RequestOptions): List<Session> =
             if (params.userId == "user_1" && params.status == SessionStatus.ACTIVE) emptyList() else error("unexpected $params")
         override suspend fun listPage(params: SessionListParams, options: RequestOptions): SessionPage = TODO()
-        override fun listAll(params: SessionListParams, pageSize: Int, options: RequestOptions): Flow<Session> = emptyFlow()
-        override suspend fun create(userId: String, activeOrganizationId: String?, options: RequestOptions): Session = TODO()
-        override suspend fun get(sessionId: String, options: RequestOptions): Session = TODO()
-        override suspend fun refresh(sessionId: String, params: RefreshSessionParams, options: RequestOptions): SessionRefresh = TODO()
-        override suspend fun revoke(sessionId: String, options: RequestOptions): Session {
-            revoked += sessionId
+        override suspend fun create(params: CreateSessionParams, options: RequestOptions): Session = TODO()
+        override suspend fun get(params: GetSessionParams, options: RequestOptions): Session = TODO()
+        override suspend fun refresh(params: RefreshSessionParams, options: RequestOptions): SessionRefresh = TODO()
+        override suspend fun revoke(params: RevokeSessionParams, options: RequestOptions): Session {
+            revoked += params.sessionId
             throw IllegalStateException("gone")
         }
         @Deprecated("test")
-        override suspend fun verify(sessionId: String, token: String, options: RequestOptions): Session = TODO()
-        override suspend fun createToken(sessionId: String, expiresInSeconds: Long?, options: RequestOptions): SessionToken = TODO()
-        override suspend fun createTokenFromTemplate(
-            sessionId: String,
-            templateName: String,
-            expiresInSeconds: Long?,
-            options: RequestOptions,
-        ): SessionToken = TODO()
+        override suspend fun verify(params: VerifySessionParams, options: RequestOptions): Session = TODO()
+        override suspend fun createToken(params: CreateTokenParams, options: RequestOptions): SessionToken = TODO()
+        override suspend fun createTokenFromTemplate(params: CreateTokenFromTemplateParams, options: RequestOptions): SessionToken = TODO()
     }
 
-    test("a hand-written fake serves the same calls as the real client, defaults and named filters included") {
+    test("a hand-written fake serves the same calls as the real client: shorthands and defaults included") {
         val fake = FakeSessions()
         val sessions: Sessions = fake
-        sessions.list(userId = "user_1", status = SessionStatus.ACTIVE) shouldBe emptyList()
+        sessions.list(SessionListParams { userId = "user_1"; status = SessionStatus.ACTIVE }) shouldBe emptyList()
         shouldThrow<IllegalStateException> { sessions.revoke("sess_gone") }
         fake.revoked shouldBe listOf("sess_gone")
+        shouldThrow<UnsupportedOperationException> { sessions.withRawResponse() }
     }
 })

@@ -1,5 +1,6 @@
 package dev.clerkkit.transport
 
+import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.BuiltInEngine
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.LogLevel
@@ -94,15 +95,15 @@ class TransportSpec : FunSpec({
                 try {
                     sandboxClient(sandbox) { builtInEngine = engine }.use { c ->
                         val user = sandbox.addUser()
-                        c.sessions.create(user, "org_warm") // a pooled connection exists where the engine pools writes
+                        c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_warm" }) // a pooled connection exists where the engine pools writes
                         sandbox.clearRecordedRequests()
                         sandbox.faults.on(Route.CREATE_SESSION).resetAfterReadingBody()
-                        val e = shouldThrow<ClerkTransportException> { c.sessions.create(user, "org_once") }
+                        val e = shouldThrow<ClerkTransportException> { c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_once" }) }
                         e.mayHaveReachedServer.shouldBeTrue()
                         e.attempts shouldBe 1
                         sandbox.requests.count { it.route == Route.CREATE_SESSION } shouldBe 1
                         // and the client goes on working on the same lane
-                        c.sessions.create(user, "org_after").lastActiveOrganizationId shouldBe "org_after"
+                        c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_after" }).lastActiveOrganizationId shouldBe "org_after"
                     }
                 } finally {
                     sandbox.close()
@@ -245,10 +246,7 @@ class TransportSpec : FunSpec({
             sandboxClient(sandbox) { logLevel = LogLevel.BODY }.use { c ->
                 minted += c.sessions.createToken(sid).jwt
                 val expired = sandbox.issueToken(sid, lifetimeSeconds = 60)
-                val refreshed = c.sessions.refresh(
-                    sid,
-                    RefreshSessionParams { expiredToken = expired; this.refreshToken = refreshToken; requestOrigin = "https://example.com" },
-                )
+                val refreshed = c.sessions.refresh(RefreshSessionParams { sessionId = sid; expiredToken = expired; this.refreshToken = refreshToken; requestOrigin = "https://example.com" })
                 minted += expired
                 minted += (refreshed as dev.clerkkit.sessions.SessionRefresh.Token).jwt
             }

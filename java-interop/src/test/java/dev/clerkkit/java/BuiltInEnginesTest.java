@@ -29,11 +29,11 @@ class BuiltInEnginesTest {
     @EnumSource(BuiltInEngine.class)
     void everyArrangementServesReadsAndWrites(BuiltInEngine engine) throws Exception {
         try (ClerkJavaClient clerk = ClerkJavaClient.builder()
-                .configure(c -> c
+                
                 .secretKey(sandbox.getSecretKey())
                 .baseUrl(sandbox.getBaseUrl())
                 .builtInEngine(engine)
-                .maxAttempts(1))
+                .maxAttempts(1)
                 .build()) {
             assertEquals(engine, clerk.config().getBuiltInEngine());
             String user = sandbox.addUser();
@@ -53,7 +53,7 @@ class BuiltInEnginesTest {
 
     @org.junit.jupiter.api.Test
     void theDefaultIsOkHttp() {
-        try (ClerkJavaClient clerk = ClerkJavaClient.builder().configure(c -> c.secretKey("sk_test_x")).build()) {
+        try (ClerkJavaClient clerk = ClerkJavaClient.builder().secretKey("sk_test_x").build()) {
             assertEquals(BuiltInEngine.OKHTTP, clerk.config().getBuiltInEngine());
         }
     }

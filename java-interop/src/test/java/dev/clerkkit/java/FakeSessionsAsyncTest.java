@@ -2,9 +2,16 @@ package dev.clerkkit.java;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.clerkkit.RequestOptions;
+import dev.clerkkit.sessions.CreateSessionParams;
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams;
+import dev.clerkkit.sessions.CreateTokenParams;
+import dev.clerkkit.sessions.GetSessionParams;
 import dev.clerkkit.sessions.RefreshSessionParams;
+import dev.clerkkit.sessions.RevokeSessionParams;
+import dev.clerkkit.sessions.VerifySessionParams;
 import dev.clerkkit.sessions.Session;
 import dev.clerkkit.sessions.SessionListParams;
 import dev.clerkkit.sessions.SessionPage;
@@ -32,41 +39,36 @@ class FakeSessionsAsyncTest {
             return CompletableFuture.completedFuture(List.of());
         }
         @Override public CompletableFuture<SessionPage> listPage(SessionListParams params, RequestOptions options) { return record("listPage"); }
-        @Override public Stream<Session> listAll(SessionListParams params, int pageSize, RequestOptions options) { return Stream.empty(); }
-        @Override public Iterable<Session> iterateAll(SessionListParams params, int pageSize, RequestOptions options) { return List.of(); }
-        @Override public CompletableFuture<Session> get(String sessionId, RequestOptions options) { return record("get " + sessionId); }
-        @Override public CompletableFuture<Session> create(String userId, String activeOrganizationId, RequestOptions options) {
-            return record("create " + userId + " " + activeOrganizationId);
+        @Override public Stream<Session> listAll(SessionListParams params, RequestOptions options) { return Stream.empty(); }
+        @Override public CompletableFuture<Session> get(GetSessionParams params, RequestOptions options) { return record("get " + params.getSessionId()); }
+        @Override public CompletableFuture<Session> create(CreateSessionParams params, RequestOptions options) {
+            return record("create " + params.getUserId() + " " + params.getActiveOrganizationId().orElse(null));
         }
-        @Override public CompletableFuture<SessionRefresh> refresh(String sessionId, RefreshSessionParams params, RequestOptions options) {
-            return record("refresh");
+        @Override public CompletableFuture<SessionRefresh> refresh(RefreshSessionParams params, RequestOptions options) { return record("refresh"); }
+        @Override public CompletableFuture<Session> revoke(RevokeSessionParams params, RequestOptions options) {
+            return record("revoke " + params.getSessionId());
         }
-        @Override public CompletableFuture<Session> revoke(String sessionId, RequestOptions options) { return record("revoke " + sessionId); }
         @Override @SuppressWarnings("deprecation")
-        public CompletableFuture<Session> verify(String sessionId, String token, RequestOptions options) { return record("verify"); }
-        @Override public CompletableFuture<SessionToken> createToken(String sessionId, RequestOptions options) { return record("token"); }
-        @Override public CompletableFuture<SessionToken> createToken(String sessionId, long expiresInSeconds, RequestOptions options) {
-            return record("token " + expiresInSeconds);
+        public CompletableFuture<Session> verify(VerifySessionParams params, RequestOptions options) { return record("verify"); }
+        @Override public CompletableFuture<SessionToken> createToken(CreateTokenParams params, RequestOptions options) {
+            return record("token " + params.getExpiresInSeconds().map(String::valueOf).orElse("default"));
         }
-        @Override public CompletableFuture<SessionToken> createTokenFromTemplate(String sessionId, String templateName, RequestOptions options) {
-            return record("template " + templateName);
-        }
-        @Override public CompletableFuture<SessionToken> createTokenFromTemplate(String sessionId, String templateName, long expiresInSeconds,
-                RequestOptions options) {
-            return record("template " + templateName + " " + expiresInSeconds);
+        @Override public CompletableFuture<SessionToken> createTokenFromTemplate(CreateTokenFromTemplateParams params, RequestOptions options) {
+            return record("template " + params.getTemplateName());
         }
     }
 
     @Test
-    void aFakeServesTheDefaultOverloadsThroughItsOwnMethods() {
+    void aFakeServesTheShorthandsAndDefaultOverloadsThroughItsOwnMethods() {
         RecordingSessions fake = new RecordingSessions();
         SessionsAsync sessions = fake;
         assertEquals(List.of(), sessions.list(SessionListParams.builder().userId("user_1").build()).join());
         sessions.get("sess_1");
         sessions.create("user_1");
-        sessions.createToken("sess_1", 60L);
+        sessions.createToken(CreateTokenParams.builder().sessionId("sess_1").expiresInSeconds(60L).build());
         sessions.createTokenFromTemplate("sess_1", "hasura");
         assertEquals(List.of("list user_1", "get sess_1", "create user_1 null", "token 60", "template hasura"), fake.calls);
         assertSame(fake, sessions);
+        assertThrows(UnsupportedOperationException.class, sessions::withRawResponse);
     }
 }

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  */
 class JavaApiSurfaceTest {
     /**
-     * Kotlin-first types. Java callers use {@link ClerkJavaClient} and {@link SessionsAsync} instead of the first three;
+     * Kotlin-first types. Java callers use {@link ClerkJavaClient}, {@link SessionsAsync} / {@link SessionsBlocking} and
+     * {@link TokenVerifier} instead of the first four;
      * {@code Sleeper}, {@code JwksFetcher} and {@code RateBudget} (with its built-in {@code LocalRateBudget}) are suspend
      * SPIs for Kotlin code (Java callers keep the defaults: a real wait, the client's own JWKS fetch behind
      * {@code ClerkJavaClient.verifyToken}, and a local rate budget sized by {@code rateLimit}, or pass a ready-made
@@ -56,6 +57,7 @@ class JavaApiSurfaceTest {
         "dev.clerkkit.ClerkClient$Companion",
         "dev.clerkkit.sessions.Sessions",
         "dev.clerkkit.sessions.Sessions$Companion",
+        "dev.clerkkit.sessions.Sessions$WithRawResponse",
         "dev.clerkkit.tokens.SessionTokenVerifier",
         "dev.clerkkit.Sleeper",
         "dev.clerkkit.tokens.JwksFetcher",
@@ -146,6 +148,8 @@ class JavaApiSurfaceTest {
     void theScanSeesTheJavaFacingApi() throws Exception {
         Set<String> names = javaFacingClasses().stream().map(Class::getName).collect(Collectors.toSet());
         for (String expected : List.of("dev.clerkkit.java.ClerkJavaClient", "dev.clerkkit.java.SessionsAsync",
+            "dev.clerkkit.java.SessionsBlocking", "dev.clerkkit.java.ClerkBlockingClient", "dev.clerkkit.java.TokenVerifier",
+            "dev.clerkkit.java.SessionsAsync$WithRawResponse", "dev.clerkkit.ClerkResponse", "dev.clerkkit.sessions.GetSessionParams",
             "dev.clerkkit.sessions.Session", "dev.clerkkit.sessions.SessionListParams", "dev.clerkkit.errors.ClerkApiException",
             "dev.clerkkit.ClerkConfig$Builder", "dev.clerkkit.tokens.SessionClaims")) {
             assertTrue(names.contains(expected), "scan misses " + expected + " (found " + names.size() + " classes)");
@@ -333,4 +337,59 @@ class JavaApiSurfaceTest {
 
     /** The one place a Ktor type is part of the API: an engine of the caller's choice (ClerkConfig.engine). */
     private static final Set<String> ENGINE_HOOK = Set.of("engine", "getEngine");
+
+    /**
+     * The suspend-only SPIs ({@code Sleeper}, {@code JwksFetcher}, {@code RateBudget}) are Kotlin's to implement: no
+     * Java-facing method takes or returns one, except {@code rateBudget}, which takes a ready-made budget (e.g.
+     * {@code RedisRateBudget.create(...)}) that Java code passes along and never implements.
+     */
+    @Test
+    void noSuspendOnlySpiOnJavaFacingSignatures() throws Exception {
+        Set<String> spis = Set.of("dev.clerkkit.Sleeper", "dev.clerkkit.tokens.JwksFetcher", "dev.clerkkit.ratelimit.RateBudget");
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            if (KOTLIN_FIRST.contains(c.getName())) continue;
+            for (Executable e : publicMembers(c)) {
+                if (e.getName().equals("rateBudget") || e.getName().equals("getRateBudget")) continue;
+                List<Type> types = new ArrayList<>(Arrays.asList(e.getGenericParameterTypes()));
+                if (e instanceof Method) types.add(((Method) e).getGenericReturnType());
+                for (Type t : types) {
+                    for (String spi : spis) if (t.getTypeName().equals(spi)) problems.add(describe(e) + ": " + spi);
+                }
+            }
+        }
+        assertEquals(List.of(), problems, "suspend-only SPIs Java would have to implement");
+    }
+
+    /** A {@code Companion} Java sees has something for it: every public companion has a public member (twinned as static). */
+    @Test
+    void noEmptyCompanionReachesJava() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            if (!c.getSimpleName().equals("Companion")) continue;
+            if (publicMembers(c).isEmpty() && Arrays.stream(c.getEnclosingClass().getDeclaredFields())
+                .noneMatch(f -> Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers()) && !f.getName().equals("Companion"))) {
+                problems.add(c.getName() + ": a public Companion with nothing for callers");
+            }
+        }
+        assertEquals(List.of(), problems, "empty companions");
+    }
+
+    /** The Java twins carry every operation of the Kotlin {@code Sessions} (and its raw-response view) by name. */
+    @Test
+    void theJavaTwinsCarryEveryOperation() {
+        Set<String> ops = Arrays.stream(dev.clerkkit.sessions.Sessions.class.getDeclaredMethods())
+            .filter(m -> !m.isSynthetic() && !m.getName().contains("$")).map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> raw = Arrays.stream(dev.clerkkit.sessions.Sessions.WithRawResponse.class.getDeclaredMethods())
+            .filter(m -> !m.isSynthetic() && !m.getName().contains("$") && !m.getName().equals("verify")) // verify: deprecated, no raw twin in Java
+            .map(Method::getName).collect(Collectors.toCollection(TreeSet::new));
+        for (Class<?> twin : List.of(SessionsAsync.class, SessionsBlocking.class)) {
+            Set<String> names = Arrays.stream(twin.getMethods()).map(Method::getName).collect(Collectors.toSet());
+            assertEquals(Set.of(), ops.stream().filter(n -> !names.contains(n)).collect(Collectors.toSet()), twin.getSimpleName());
+        }
+        for (Class<?> twin : List.of(SessionsAsync.WithRawResponse.class, SessionsBlocking.WithRawResponse.class)) {
+            Set<String> names = Arrays.stream(twin.getMethods()).map(Method::getName).collect(Collectors.toSet());
+            assertEquals(Set.of(), raw.stream().filter(n -> !names.contains(n)).collect(Collectors.toSet()), twin.getSimpleName());
+        }
+    }
 }

@@ -40,11 +40,11 @@ class OkHttpEngineTest {
             return Unit.INSTANCE;
         });
         clerk = ClerkJavaClient.builder()
-                .configure(c -> c
+                
                 .secretKey(sandbox.getSecretKey())
                 .baseUrl(sandbox.getBaseUrl())
                 .engine(engine)
-                .maxAttempts(1))
+                .maxAttempts(1)
                 .build();
     }
 
@@ -72,7 +72,7 @@ class OkHttpEngineTest {
     void concurrentCreatesAllArriveOnce() throws Exception {
         String user = sandbox.addUser();
         List<CompletableFuture<Session>> futures = new ArrayList<>();
-        for (int i = 0; i < 200; i++) futures.add(clerk.sessions().create(user, "org_" + i));
+        for (int i = 0; i < 200; i++) futures.add(clerk.sessions().create(dev.clerkkit.sessions.CreateSessionParams.builder().userId(user).activeOrganizationId("org_" + i).build()));
         CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
         assertEquals(200, clerk.sessions().list(dev.clerkkit.sessions.SessionListParams.builder().userId(user).limit(500).build())
                 .get(10, TimeUnit.SECONDS).size());

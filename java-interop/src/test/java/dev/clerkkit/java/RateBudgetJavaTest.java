@@ -58,8 +58,8 @@ class RateBudgetJavaTest {
 
     @Test
     void waitingFuturesHoldNoThreadAndCancelTakingNothing() throws Exception {
-        try (ClerkJavaClient clerk = ClerkJavaClient.builder().configure(c -> c.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
-                .rateLimit(RateLimit.of(1, Duration.ofSeconds(20)))).build()) {
+        try (ClerkJavaClient clerk = ClerkJavaClient.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
+                .rateLimit(RateLimit.of(1, Duration.ofSeconds(20))).build()) {
             clerk.sessions().get(sessionId).get(10, TimeUnit.SECONDS);
             // more waiting calls than the client has threads (at most 8)
             List<CompletableFuture<Session>> waiting = new ArrayList<>();
@@ -75,12 +75,12 @@ class RateBudgetJavaTest {
 
     @Test
     void aWaitLongerThanTheRequestTimeoutFailsAtOnceWithATypedError() throws Exception {
-        try (ClerkJavaClient clerk = ClerkJavaClient.builder().configure(c -> c.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
-                .rateLimit(RateLimit.of(1, Duration.ofMinutes(10)))).build()) {
+        try (ClerkJavaClient clerk = ClerkJavaClient.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
+                .rateLimit(RateLimit.of(1, Duration.ofMinutes(10))).build()) {
             clerk.sessions().get(sessionId).get(10, TimeUnit.SECONDS);
             RequestOptions options = RequestOptions.builder().timeout(Duration.ofSeconds(5)).build();
             ExecutionException e = assertThrows(ExecutionException.class,
-                () -> clerk.sessions().get(sessionId, options).get(10, TimeUnit.SECONDS));
+                () -> clerk.sessions().get(dev.clerkkit.sessions.GetSessionParams.builder().sessionId(sessionId).build(), options).get(10, TimeUnit.SECONDS));
             RateBudgetExhaustedException cause = assertInstanceOf(RateBudgetExhaustedException.class, e.getCause());
             assertTrue(cause.getAvailableIn().compareTo(Duration.ofSeconds(5)) > 0, cause.getMessage());
             assertTrue(cause.getMessage().contains("local rate budget is exhausted"), cause.getMessage());

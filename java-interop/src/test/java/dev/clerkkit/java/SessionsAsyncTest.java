@@ -18,7 +18,12 @@ import dev.clerkkit.errors.GoneException;
 import dev.clerkkit.errors.NotFoundException;
 import dev.clerkkit.errors.ServerException;
 import dev.clerkkit.errors.UnprocessableEntityException;
+import dev.clerkkit.sessions.GetSessionParams;
 import dev.clerkkit.sessions.RefreshFormat;
+import dev.clerkkit.sessions.VerifySessionParams;
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams;
+import dev.clerkkit.sessions.CreateTokenParams;
+import dev.clerkkit.sessions.CreateSessionParams;
 import dev.clerkkit.sessions.RefreshSessionParams;
 import dev.clerkkit.sessions.Session;
 import dev.clerkkit.sessions.SessionListParams;
@@ -61,10 +66,10 @@ class SessionsAsyncTest {
     void start() {
         sandbox = ClerkSandbox.start();
         clerk = ClerkJavaClient.builder()
-                .configure(c -> c
+                
                 .secretKey(sandbox.getSecretKey())
                 .baseUrl(sandbox.getBaseUrl())
-                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50)).build()))
+                .retryPolicy(RetryPolicy.builder().initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(50)).build())
                 .build();
         sessions = clerk.sessions();
         userId = sandbox.addUser();
@@ -99,9 +104,9 @@ class SessionsAsyncTest {
 
         @Test
         void createWithOrganization() throws Exception {
-            Session created = await(sessions.create(userId, "org_1"));
+            Session created = await(sessions.create(CreateSessionParams.builder().userId(userId).activeOrganizationId("org_1").build()));
             assertEquals("org_1", created.getLastActiveOrganizationId().orElseThrow());
-            Session withOptions = await(sessions.create(userId, null, RequestOptions.NONE));
+            Session withOptions = await(sessions.create(CreateSessionParams.builder().userId(userId).activeOrganizationId(null).build(), RequestOptions.NONE));
             assertFalse(withOptions.getLastActiveOrganizationId().isPresent());
         }
 
@@ -124,7 +129,7 @@ class SessionsAsyncTest {
         void listWithoutFilterStillWorksOrFailsTyped() throws Exception {
             sandbox.addSession(userId);
             // The sandbox, like Clerk's spec, accepts an unfiltered list.
-            assertEquals(1, await(sessions.list()).size());
+            assertEquals(1, await(sessions.list(SessionListParams.NONE)).size());
         }
 
         @Test
@@ -140,7 +145,7 @@ class SessionsAsyncTest {
             String id = sandbox.addSession(userId);
             SessionToken token = await(sessions.createToken(id));
             assertEquals(3, token.getJwt().split("\\.").length);
-            SessionToken longer = await(sessions.createToken(id, 120L));
+            SessionToken longer = await(sessions.createToken(CreateTokenParams.builder().sessionId(id).expiresInSeconds(120L).build()));
             assertEquals(3, longer.getJwt().split("\\.").length);
             RecordedRequest last = sandbox.getRequests().get(sandbox.getRequests().size() - 1);
             assertEquals("{\"expires_in_seconds\":120}", last.getBody());
@@ -151,21 +156,22 @@ class SessionsAsyncTest {
             String id = sandbox.addSession(userId);
             sandbox.addJwtTemplate("supabase", Map.of("role", "authenticated"));
             assertEquals(3, await(sessions.createTokenFromTemplate(id, "supabase")).getJwt().split("\\.").length);
-            assertEquals(3, await(sessions.createTokenFromTemplate(id, "supabase", 60L)).getJwt().split("\\.").length);
+            assertEquals(3, await(sessions.createTokenFromTemplate(CreateTokenFromTemplateParams.builder().sessionId(id).templateName("supabase").expiresInSeconds(60L).build())).getJwt().split("\\.").length);
         }
 
         @Test
         void refreshAsTokenAndCookies() throws Exception {
             String id = sandbox.addSession(userId);
             RefreshSessionParams.Builder params = RefreshSessionParams.builder()
+                    .sessionId(id)
                     .expiredToken(sandbox.issueToken(id))
                     .refreshToken("refresh_1")
                     .requestOrigin("https://app.example.com");
 
-            SessionRefresh token = await(sessions.refresh(id, params.format(RefreshFormat.TOKEN).build()));
+            SessionRefresh token = await(sessions.refresh(params.format(RefreshFormat.TOKEN).build()));
             assertInstanceOf(SessionRefresh.Token.class, token);
 
-            SessionRefresh cookies = await(sessions.refresh(id, params.format(RefreshFormat.COOKIE).build()));
+            SessionRefresh cookies = await(sessions.refresh(params.format(RefreshFormat.COOKIE).build()));
             assertInstanceOf(SessionRefresh.Cookies.class, cookies);
             assertFalse(((SessionRefresh.Cookies) cookies).getCookies().isEmpty());
         }
@@ -173,9 +179,9 @@ class SessionsAsyncTest {
         @Test
         void refreshWithABadTokenIsAnAuthenticationException() {
             String id = sandbox.addSession(userId);
-            RefreshSessionParams params = RefreshSessionParams.builder()
+            RefreshSessionParams params = RefreshSessionParams.builder().sessionId(id)
                     .expiredToken("not.a.jwt").refreshToken("r").requestOrigin("https://app.example.com").build();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> await(sessions.refresh(id, params)));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(sessions.refresh(params)));
             AuthenticationException auth = assertInstanceOf(AuthenticationException.class, e.getCause());
             assertEquals(401, auth.getStatusCode());
         }
@@ -187,10 +193,10 @@ class SessionsAsyncTest {
             // The client's default API version (2026-05-12) no longer has verify: the sandbox answers 410 unless told
             // to serve it, as an instance pinned to an old API version would.
             sandbox.setVerifyGone(false);
-            assertEquals(id, await(sessions.verify(id, sandbox.issueToken(id))).getId());
+            assertEquals(id, await(sessions.verify(VerifySessionParams.builder().sessionId(id).token(sandbox.issueToken(id)).build())).getId());
 
             sandbox.setVerifyGone(true);
-            ExecutionException e = assertThrows(ExecutionException.class, () -> await(sessions.verify(id, sandbox.issueToken(id))));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(sessions.verify(VerifySessionParams.builder().sessionId(id).token(sandbox.issueToken(id)).build())));
             GoneException gone = assertInstanceOf(GoneException.class, e.getCause());
             assertEquals(410, gone.getStatusCode());
         }
@@ -199,7 +205,7 @@ class SessionsAsyncTest {
         void requestOptionsReachTheWire() throws Exception {
             String id = sandbox.addSession(userId);
             RequestOptions options = RequestOptions.builder().header("X-Request-Id", "req-42").build();
-            await(sessions.get(id, options));
+            await(sessions.get(GetSessionParams.builder().sessionId(id).build(), options));
             RecordedRequest last = sandbox.getRequests().get(sandbox.getRequests().size() - 1);
             assertEquals("req-42", last.header("X-Request-Id"));
         }
@@ -252,8 +258,8 @@ class SessionsAsyncTest {
             String id = sandbox.addSession(userId);
             RetryPolicy slow = RetryPolicy.builder().initialBackoff(Duration.ofSeconds(7)).build();
             try (ClerkJavaClient once = ClerkJavaClient.builder()
-                    .configure(c -> c.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()))
-                    .configure(c -> c.retryPolicy(slow).maxAttempts(1)) // calls add up
+                    .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
+                    .retryPolicy(slow).maxAttempts(1) // calls add up
                     .build()) {
                 assertEquals(Duration.ofSeconds(7), once.config().getRetryPolicy().getInitialBackoff());
                 assertEquals(1, once.config().getRetryPolicy().getMaxAttempts());
@@ -269,10 +275,10 @@ class SessionsAsyncTest {
         @Test
         void everyBuilderSettingReachesTheCoreConfig() {
             try (ClerkJavaClient c = ClerkJavaClient.builder()
-                    .configure(cfg -> cfg
+                    
                     .secretKey("sk_test_abc").baseUrl("https://clerk.example.com/v1").apiVersion("2024-10-01")
                     .userAgent("my-app/1.0").connectTimeout(Duration.ofSeconds(1)).socketTimeout(Duration.ofSeconds(2))
-                    .requestTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.INFO).allowInsecureHttp(true).trustStore(null))
+                    .requestTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.INFO).allowInsecureHttp(true).trustStore(null)
                     .build()) {
                 ClerkConfig config = c.config();
                 assertEquals("https://clerk.example.com/v1", config.getBaseUrl());
@@ -291,7 +297,7 @@ class SessionsAsyncTest {
         @Test
         void aFinishedConfigCanBeTheStartingPoint() {
             ClerkConfig base = ClerkConfig.builder().secretKey("sk_test_abc").userAgent("base/1").build();
-            try (ClerkJavaClient c = ClerkJavaClient.builder().config(base).configure(cfg -> cfg.userAgent("changed/2")).build()) {
+            try (ClerkJavaClient c = ClerkJavaClient.builder().config(base).userAgent("changed/2").build()) {
                 assertEquals("sk_test_abc", c.config().getSecretKey());
                 assertEquals("changed/2", c.config().getUserAgent());
             }
@@ -301,7 +307,7 @@ class SessionsAsyncTest {
         @Test
         void aBadJwtKeyFailsWhenTheConfigIsBuilt() {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ClerkJavaClient.builder().configure(cfg -> cfg.secretKey("sk_test_x").jwtKey("not a pem")).build());
+                    () -> ClerkJavaClient.builder().secretKey("sk_test_x").jwtKey("not a pem").build());
             assertTrue(e.getMessage().contains("jwtKey"), e.getMessage());
         }
     }
@@ -313,19 +319,20 @@ class SessionsAsyncTest {
             assertThrows(IllegalArgumentException.class, () -> sessions.get(""));
             assertThrows(IllegalArgumentException.class, () -> sessions.get(".."));
             assertThrows(IllegalArgumentException.class, () -> sessions.create(" "));
-            assertThrows(IllegalArgumentException.class, () -> sessions.create(userId, ""));
-            assertThrows(IllegalArgumentException.class, () -> sessions.createToken("sess_1", 5L));
+            assertThrows(IllegalArgumentException.class, () -> CreateSessionParams.builder().userId(userId).activeOrganizationId("").build());
+            assertThrows(IllegalArgumentException.class, () -> CreateTokenParams.builder().sessionId("sess_1").expiresInSeconds(5L).build());
             assertThrows(IllegalArgumentException.class, () -> sessions.createTokenFromTemplate("sess_1", " "));
             assertThrows(IllegalArgumentException.class, () -> sessions.revoke("."));
-            assertThrows(IllegalArgumentException.class, () -> sessions.listAll(SessionListParams.NONE, 0));
-            assertThrows(IllegalArgumentException.class, () -> sessions.listAll(SessionListParams.NONE, 501));
+            assertThrows(IllegalArgumentException.class, () -> SessionListParams.builder().limit(501).build());
             assertThrows(IllegalArgumentException.class, () -> SessionListParams.builder().limit(0).build());
             assertEquals(0L, sandbox.getStats().getTotalRequests());
         }
 
         @Test
         void nullArgumentsThrowNullPointerException() {
-            assertThrows(NullPointerException.class, () -> sessions.get(null));
+            assertThrows(NullPointerException.class, () -> sessions.get((String) null));
+            assertThrows(NullPointerException.class, () -> sessions.get((GetSessionParams) null));
+            assertThrows(NullPointerException.class, () -> clerk.blocking().sessions().get((String) null));
             assertThrows(NullPointerException.class, () -> sessions.list(null));
             assertEquals(0L, sandbox.getStats().getTotalRequests());
         }
@@ -334,8 +341,8 @@ class SessionsAsyncTest {
         void builderRejectsBadConfiguration() {
             assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().build()); // no secret key
             assertThrows(IllegalArgumentException.class,
-                    () -> ClerkJavaClient.builder().configure(c -> c.secretKey("sk_test_x").baseUrl("http://example.com")).build());
-            assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().configure(c -> c.secretKey("sk_test_x").maxAttempts(0)).build());
+                    () -> ClerkJavaClient.builder().secretKey("sk_test_x").baseUrl("http://example.com").build());
+            assertThrows(IllegalArgumentException.class, () -> ClerkJavaClient.builder().secretKey("sk_test_x").maxAttempts(0).build());
         }
     }
 
@@ -364,26 +371,32 @@ class SessionsAsyncTest {
 
         @Test
         void streamCrossesPagesLazily() {
-            assertEquals(ids, sessions.listAll(mine, 3).map(Session::getId).collect(Collectors.toList()));
+            assertEquals(ids, sessions.listAll(mine.toBuilder().limit(3).build()).map(Session::getId).collect(Collectors.toList()));
             assertEquals(3L, sandbox.getStats().requests(Route.LIST_SESSIONS)); // 3 + 3 + 1
 
             sandbox.getStats().reset();
-            var stream = sessions.listAll(mine, 3);
+            var stream = sessions.listAll(mine.toBuilder().limit(3).build());
             assertEquals(0L, sandbox.getStats().requests(Route.LIST_SESSIONS)); // nothing before the terminal operation
             assertEquals(ids.subList(0, 4), stream.limit(4).map(Session::getId).collect(Collectors.toList()));
             assertEquals(2L, sandbox.getStats().requests(Route.LIST_SESSIONS)); // the third page was never needed
         }
 
         @Test
-        void iterableStartsAtOffsetAndRestartsPerIterator() {
-            SessionListParams fromTwo = mine.toBuilder().offset(2).build();
-            Iterable<Session> all = sessions.iterateAll(fromTwo, 2);
+        void streamStartsAtOffsetAndEachStreamStartsOver() {
+            SessionListParams fromTwo = mine.toBuilder().offset(2).limit(2).build();
             List<String> seen = new ArrayList<>();
-            for (Session s : all) {
+            for (Session s : (Iterable<Session>) sessions.listAll(fromTwo)::iterator) {
                 seen.add(s.getId());
             }
             assertEquals(ids.subList(2, 7), seen);
-            assertEquals(ids.get(2), all.iterator().next().getId()); // a new iterator starts over
+            assertEquals(ids.get(2), sessions.listAll(fromTwo).findFirst().orElseThrow().getId()); // a new stream starts over
+        }
+
+        @Test
+        void blockingTwinPagesTheSameWay() {
+            assertEquals(ids, clerk.blocking().sessions().listAll(mine.toBuilder().limit(3).build()).map(Session::getId)
+                    .collect(Collectors.toList()));
+            assertEquals(3L, sandbox.getStats().requests(Route.LIST_SESSIONS));
         }
 
         @Test
@@ -395,7 +408,7 @@ class SessionsAsyncTest {
         @Test
         void aFailedPageThrowsTheTypedExceptionFromTheStream() {
             sandbox.getFaults().on(Route.LIST_SESSIONS).status(404);
-            NotFoundException nf = assertThrows(NotFoundException.class, () -> sessions.listAll(mine, 3).count());
+            NotFoundException nf = assertThrows(NotFoundException.class, () -> sessions.listAll(mine.toBuilder().limit(3).build()).count());
             assertEquals(404, nf.getStatusCode());
         }
     }
@@ -461,7 +474,7 @@ class SessionsAsyncTest {
             String id = sandbox.addSession(userId);
             ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-pool"));
             try (ClerkJavaClient c = ClerkJavaClient.builder()
-                    .configure(cfg -> cfg.secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()))
+                    .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
                     .executor(pool)
                     .build()) {
                 sandbox.getFaults().on(Route.GET_SESSION).delay(200); // callback registered before completion

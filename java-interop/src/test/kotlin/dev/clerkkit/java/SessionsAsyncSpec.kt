@@ -1,24 +1,26 @@
 package dev.clerkkit.java
 
 import dev.clerkkit.ClerkClient
+import dev.clerkkit.ClerkResponse
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.RetryPolicy
+import dev.clerkkit.errors.NotFoundException
 import dev.clerkkit.ratelimit.RateLimit
-import io.ktor.client.engine.mock.MockEngine
-import io.ktor.client.engine.mock.respond
-import io.ktor.http.HttpHeaders
-import io.ktor.http.HttpStatusCode
-import io.ktor.http.headersOf
+import dev.clerkkit.sessions.CreateSessionParams
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams
+import dev.clerkkit.sessions.CreateTokenParams
+import dev.clerkkit.sessions.GetSessionParams
 import dev.clerkkit.sessions.RefreshFormat
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.RevokeSessionParams
 import dev.clerkkit.sessions.Session
 import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.sessions.SessionPage
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionStatus
 import dev.clerkkit.sessions.SessionToken
-import dev.clerkkit.internal.PreparedCall
-import dev.clerkkit.internal.SessionCalls
+import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.sessions.VerifySessionParams
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.DescribeSpec
 import io.kotest.matchers.booleans.shouldBeTrue
@@ -27,10 +29,15 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 import io.kotest.matchers.types.shouldBeSameInstanceAs
+import io.ktor.client.engine.mock.MockEngine
+import io.ktor.client.engine.mock.respond
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpStatusCode
+import io.ktor.http.headersOf
 import io.mockk.coEvery
+import io.mockk.coVerify
 import io.mockk.every
 import io.mockk.mockk
-import io.mockk.verify
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
@@ -38,18 +45,14 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.withTimeout
 import java.util.concurrent.CancellationException
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.coroutines.cancellation.CancellationException as KCancellationException
-
-/** A prepared call that answers [value] (a stand-in for the core's real one). */
-private fun <T> done(value: T): PreparedCall<T> = answering { value }
-
-/** A prepared call that runs [block] when executed. */
-private fun <T> answering(block: suspend () -> T): PreparedCall<T> = mockk { coEvery { execute() } coAnswers { block() } }
 
 private fun session(id: String) = Session.builder()
     .id(id).userId("user_1").clientId("client_1").status(SessionStatus.ACTIVE)
@@ -60,89 +63,97 @@ private fun page(data: List<Session>, total: Long) = SessionPage.builder().data(
 private fun token(jwt: String) = SessionToken.builder().jwt(jwt).build()
 
 /**
- * Proves the facade is a thin adapter over the core's prepared calls: delegation, synchronous input errors,
- * cancellation, paging, close.
+ * The Java facade is a thin adapter over the public [Sessions]: delegation (futures and blocking), input errors on the
+ * caller's thread, typed errors unwrapped, cancellation, paging, raw responses, close.
  */
 class SessionsAsyncSpec : DescribeSpec({
-    lateinit var core: SessionCalls
+    lateinit var core: Sessions
     lateinit var scope: CoroutineScope
     lateinit var async: SessionsAsync
+    lateinit var blocking: SessionsBlocking
     val opts = RequestOptions.builder().header("X-Test", "1").build()
 
     beforeEach {
         core = mockk()
         scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
-        async = DefaultSessionsAsync(core, FutureCalls(scope) { false })
+        async = DefaultSessionsAsync(core, Futures(scope))
+        blocking = DefaultSessionsBlocking(core, Futures(scope))
     }
     afterEach { scope.cancel() }
 
     describe("delegation to the suspend API") {
-        it("get, revoke, create (with and without organization)") {
-            every { core.get("sess_1", RequestOptions.NONE) } returns done(session("sess_1"))
-            every { core.revoke("sess_1", opts) } returns done(session("sess_1"))
-            every { core.create("user_1", null, RequestOptions.NONE) } returns done(session("sess_2"))
-            every { core.create("user_1", "org_1", opts) } returns done(session("sess_3"))
+        it("get, revoke, create: params forms and shorthands, futures and blocking") {
+            coEvery { core.get(GetSessionParams { sessionId = "sess_1" }, RequestOptions.NONE) } returns session("sess_1")
+            coEvery { core.revoke(RevokeSessionParams { sessionId = "sess_1" }, opts) } returns session("sess_1")
+            coEvery { core.create(CreateSessionParams { userId = "user_1" }, RequestOptions.NONE) } returns session("sess_2")
+            coEvery { core.create(CreateSessionParams { userId = "user_1"; activeOrganizationId = "org_1" }, opts) } returns session("sess_3")
 
             async.get("sess_1").get().id shouldBe "sess_1"
-            async.revoke("sess_1", opts).get().id shouldBe "sess_1"
+            blocking.get("sess_1").id shouldBe "sess_1"
+            async.revoke(RevokeSessionParams { sessionId = "sess_1" }, opts).get().id shouldBe "sess_1"
             async.create("user_1").get().id shouldBe "sess_2"
-            async.create("user_1", "org_1", opts).get().id shouldBe "sess_3"
+            blocking.create(CreateSessionParams { userId = "user_1"; activeOrganizationId = "org_1" }, opts).id shouldBe "sess_3"
 
-            verify(exactly = 1) { core.get("sess_1", RequestOptions.NONE) }
-            verify(exactly = 1) { core.revoke("sess_1", opts) }
-            verify(exactly = 1) { core.create("user_1", null, RequestOptions.NONE) }
-            verify(exactly = 1) { core.create("user_1", "org_1", opts) }
+            coVerify(exactly = 2) { core.get(GetSessionParams { sessionId = "sess_1" }, RequestOptions.NONE) }
+            coVerify(exactly = 1) { core.revoke(RevokeSessionParams { sessionId = "sess_1" }, opts) }
         }
 
-        it("list, listPage") {
+        it("list, listPage, refresh, verify, createToken, createTokenFromTemplate") {
             val params = SessionListParams.builder().userId("user_1").build()
-            every { core.list(params, RequestOptions.NONE) } returns done(listOf(session("a")))
-            every { core.list(SessionListParams.NONE, RequestOptions.NONE) } returns done(emptyList())
-            every { core.listPage(params, opts) } returns done(page(listOf(session("a")), 7))
+            coEvery { core.list(params, RequestOptions.NONE) } returns listOf(session("a"))
+            coEvery { core.listPage(params, opts) } returns page(listOf(session("a")), 7)
+            val refresh = RefreshSessionParams.builder().sessionId("sess_1").expiredToken("e").refreshToken("r")
+                .requestOrigin("https://a.example").format(RefreshFormat.TOKEN).build()
+            coEvery { core.refresh(refresh, RequestOptions.NONE) } returns SessionRefresh.Token.builder().jwt("jwt").build()
+            @Suppress("DEPRECATION")
+            coEvery { core.verify(VerifySessionParams { sessionId = "sess_1"; token = "tok" }, RequestOptions.NONE) } returns session("sess_1")
+            coEvery { core.createToken(CreateTokenParams { sessionId = "sess_1" }, RequestOptions.NONE) } returns token("t1")
+            coEvery { core.createToken(CreateTokenParams { sessionId = "sess_1"; expiresInSeconds = 60 }, opts) } returns token("t2")
+            coEvery { core.createTokenFromTemplate(CreateTokenFromTemplateParams { sessionId = "sess_1"; templateName = "tpl" }, RequestOptions.NONE) } returns token("t3")
 
             async.list(params).get().map { it.id } shouldContainExactly listOf("a")
-            async.list().get() shouldBe emptyList()
-            async.listPage(params, opts).get().totalCount shouldBe 7L
+            blocking.listPage(params, opts).totalCount shouldBe 7L
+            (async.refresh(refresh).get() as SessionRefresh.Token).jwt shouldBe "jwt"
+            @Suppress("DEPRECATION")
+            blocking.verify(VerifySessionParams { sessionId = "sess_1"; token = "tok" }).id shouldBe "sess_1"
+            async.createToken("sess_1").get().jwt shouldBe "t1"
+            blocking.createToken(CreateTokenParams { sessionId = "sess_1"; expiresInSeconds = 60 }, opts).jwt shouldBe "t2"
+            async.createTokenFromTemplate("sess_1", "tpl").get().jwt shouldBe "t3"
         }
 
-        it("refresh, verify, createToken, createTokenFromTemplate") {
-            val refresh = RefreshSessionParams.builder().expiredToken("e").refreshToken("r").requestOrigin("https://a.example")
-                .format(RefreshFormat.TOKEN).build()
-            every { core.refresh("sess_1", refresh, RequestOptions.NONE) } returns done(SessionRefresh.Token.builder().jwt("jwt").build())
-            @Suppress("DEPRECATION")
-            every { core.verify("sess_1", "tok", RequestOptions.NONE) } returns done(session("sess_1"))
-            every { core.createToken("sess_1", null, RequestOptions.NONE) } returns done(token("t1"))
-            every { core.createToken("sess_1", 60L, opts) } returns done(token("t2"))
-            every { core.createTokenFromTemplate("sess_1", "tpl", null, RequestOptions.NONE) } returns done(token("t3"))
-            every { core.createTokenFromTemplate("sess_1", "tpl", 90L, RequestOptions.NONE) } returns done(token("t4"))
+        it("raw responses come from the core's withRawResponse") {
+            val raw = mockk<Sessions.WithRawResponse>()
+            every { core.withRawResponse() } returns raw
+            val response = ClerkResponse(200, mapOf("X-Clerk-Trace-Id" to listOf("trace_1")), session("sess_1"))
+            coEvery { raw.get(GetSessionParams { sessionId = "sess_1" }, RequestOptions.NONE) } returns response
+            async.withRawResponse().get("sess_1").get().traceIdOptional().get() shouldBe "trace_1"
+            blocking.withRawResponse().get("sess_1").value.id shouldBe "sess_1"
+        }
 
-            async.refresh("sess_1", refresh).get() shouldBe SessionRefresh.Token.builder().jwt("jwt").build()
-            @Suppress("DEPRECATION")
-            async.verify("sess_1", "tok").get().id shouldBe "sess_1"
-            async.createToken("sess_1").get().jwt shouldBe "t1"
-            async.createToken("sess_1", 60L, opts).get().jwt shouldBe "t2"
-            async.createTokenFromTemplate("sess_1", "tpl").get().jwt shouldBe "t3"
-            async.createTokenFromTemplate("sess_1", "tpl", 90L).get().jwt shouldBe "t4"
+        it("a fake Sessions gets the whole Java facade through SessionsAsync.of / SessionsBlocking.of") {
+            coEvery { core.get(any<GetSessionParams>(), any()) } answers { session(firstArg<GetSessionParams>().sessionId) }
+            SessionsAsync.of(core).get("sess_x").get().id shouldBe "sess_x"
+            SessionsBlocking.of(core).get("sess_y").id shouldBe "sess_y"
         }
     }
 
     describe("errors") {
-        it("a failure after I/O started completes the future with the same exception instance") {
+        it("a failure after I/O started: the future fails with that very exception; blocking throws it unwrapped") {
             val boom = IllegalStateException("boom")
-            every { core.get("sess_1", any()) } returns answering { delay(5); throw boom }
-            val e = shouldThrow<ExecutionException> { async.get("sess_1").get(5, TimeUnit.SECONDS) }
-            e.cause shouldBeSameInstanceAs boom
+            coEvery { core.get(any<GetSessionParams>(), any()) } coAnswers { delay(5); throw boom }
+            shouldThrow<ExecutionException> { async.get("sess_1").get(5, TimeUnit.SECONDS) }.cause shouldBeSameInstanceAs boom
+            shouldThrow<IllegalStateException> { blocking.get("sess_1") } shouldBeSameInstanceAs boom
         }
 
-        it("an input error is thrown synchronously while the call is prepared, no future") {
-            every { core.get("", any()) } throws IllegalArgumentException("sessionId must not be blank")
+        it("an input error is thrown on the caller's thread by the params object, before the core is called") {
             shouldThrow<IllegalArgumentException> { async.get("") }.message shouldBe "sessionId must not be blank"
+            shouldThrow<IllegalArgumentException> { blocking.createToken("..") }.message shouldStartWith "sessionId must not be '.' or '..'"
+            coVerify(exactly = 0) { core.get(any<GetSessionParams>(), any()) }
         }
 
         it("an IllegalArgumentException after a suspension stays in the future") {
-            // A gate, not a short delay: a delay that elapses before the caller gets back would not really suspend.
             val gate = CompletableDeferred<Unit>()
-            every { core.get("late", any()) } returns answering { gate.await(); throw IllegalArgumentException("late") }
+            coEvery { core.get(any<GetSessionParams>(), any()) } coAnswers { gate.await(); throw IllegalArgumentException("late") }
             val f = async.get("late")
             gate.complete(Unit)
             shouldThrow<ExecutionException> { f.get(5, TimeUnit.SECONDS) }.cause.shouldBeInstanceOf<IllegalArgumentException>()
@@ -153,7 +164,7 @@ class SessionsAsyncSpec : DescribeSpec({
         it("cancel(true) on the future cancels the suspended core call") {
             val started = CompletableDeferred<Unit>()
             val observed = CompletableDeferred<Throwable>()
-            every { core.get("slow", any()) } returns answering {
+            coEvery { core.get(any<GetSessionParams>(), any()) } coAnswers {
                 started.complete(Unit)
                 try {
                     awaitCancellation()
@@ -168,6 +179,22 @@ class SessionsAsyncSpec : DescribeSpec({
             withTimeout(5_000) { observed.await() }.shouldBeInstanceOf<KCancellationException>()
             shouldThrow<CancellationException> { f.join() }
         }
+
+        it("an interrupted blocking call cancels the core call and keeps the interrupt flag") {
+            val observed = CompletableDeferred<Throwable>()
+            coEvery { core.get(any<GetSessionParams>(), any()) } coAnswers {
+                try {
+                    awaitCancellation()
+                } catch (e: KCancellationException) {
+                    observed.complete(e)
+                    throw e
+                }
+            }
+            Thread.currentThread().interrupt()
+            shouldThrow<CancellationException> { blocking.get("slow") }
+            Thread.interrupted().shouldBeTrue() // flag kept (and cleared here)
+            withTimeout(5_000) { observed.await() }.shouldBeInstanceOf<KCancellationException>()
+        }
     }
 
     describe("ClerkJavaClient") {
@@ -177,7 +204,7 @@ class SessionsAsyncSpec : DescribeSpec({
             baseUrl = "https://api.clerk.test/v1"
             retryPolicy = RetryPolicy.NONE
             rateLimit = RateLimit.OFF
-            engine = MockEngine { request ->
+            engine = MockEngine { _ ->
                 if (answer != null) return@MockEngine respond(answer, HttpStatusCode.OK, headersOf(HttpHeaders.ContentType, "application/json"))
                 started.complete(Unit)
                 awaitCancellation()
@@ -194,9 +221,8 @@ class SessionsAsyncSpec : DescribeSpec({
                 shouldThrow<CancellationException> { f.get(5, TimeUnit.SECONDS) }
                 f.isCancelled.shouldBeTrue()
                 shouldThrow<IllegalStateException> { java.sessions().get("sess_1") }.message shouldBe "ClerkJavaClient is closed"
-                shouldThrow<IllegalStateException> { java.sessions().get("") }.message shouldBe "ClerkJavaClient is closed"
+                shouldThrow<IllegalStateException> { java.blocking().sessions().get("sess_1") }.message shouldBe "ClerkJavaClient is closed"
                 java.close() // idempotent
-                // The wrapped core is still open: a new facade over it works.
                 ClerkJavaClient.wrap(client).use { again -> again.sessions().get("slow").cancel(true).shouldBeTrue() }
             }
         }
@@ -214,30 +240,54 @@ class SessionsAsyncSpec : DescribeSpec({
         }
     }
 
-    describe("listAll / iterateAll") {
-        fun stubPages(total: Int) {
-            every { core.checkPageSize(any()) } answers { callOriginal() }
-            every { core.listPage(any<SessionListParams>(), any()) } answers {
+    describe("listAll: the core's Flow as a lazy blocking Stream") {
+        fun stubPages(total: Int): AtomicInteger {
+            val pages = AtomicInteger()
+            every { core.listAll(any(), any()) } answers { callOriginal() }
+            coEvery { core.listPage(any<SessionListParams>(), any()) } coAnswers {
+                pages.incrementAndGet()
                 val p = firstArg<SessionListParams>()
                 val from = p.offset!!
                 val to = minOf(from + p.limit!!, total)
-                done(page((from until to).map { session("s$it") }, total.toLong()))
+                page((from until to).map { session("s$it") }, total.toLong())
             }
+            return pages
         }
 
-        it("fetches pages only when the consumer gets there") {
-            stubPages(total = 5)
-            val params = SessionListParams.builder().userId("user_1").build()
-            async.listAll(params, 2).limit(2).map { it.id }.toList() shouldContainExactly listOf("s0", "s1")
-            verify(exactly = 1) { core.listPage(any<SessionListParams>(), any()) }
-
-            async.iterateAll(params, 2).map { it.id } shouldContainExactly listOf("s0", "s1", "s2", "s3", "s4")
-            verify(exactly = 4) { core.listPage(any<SessionListParams>(), any()) } // 1 + 3 pages
+        it("fetches a page only when the consumer gets there") {
+            val pages = stubPages(total = 5)
+            val params = SessionListParams.builder().userId("user_1").limit(2).build()
+            async.listAll(params).limit(2).map { it.id }.toList() shouldContainExactly listOf("s0", "s1")
+            pages.get() shouldBe 1
+            blocking.listAll(params).map { it.id }.toList() shouldContainExactly listOf("s0", "s1", "s2", "s3", "s4")
+            pages.get() shouldBe 4 // 1 + 3 pages
         }
 
-        it("rejects a bad page size synchronously via the core's check") {
-            stubPages(total = 1)
-            shouldThrow<IllegalArgumentException> { async.listAll(SessionListParams.NONE, 0) }.message shouldStartWith "pageSize"
+        it("a failed page throws the typed exception itself from the terminal operation") {
+            val notFound = NotFoundException("sessions.list", 404, "{}", emptyMap())
+            every { core.listAll(any(), any()) } returns flow {
+                emit(session("s0"))
+                throw notFound
+            }
+            val it = async.listAll(SessionListParams.NONE).iterator()
+            it.next().id shouldBe "s0"
+            shouldThrow<NotFoundException> { it.hasNext() } shouldBeSameInstanceAs notFound
+        }
+
+        it("closing the stream cancels the flow") {
+            val cancelled = CompletableDeferred<Unit>()
+            every { core.listAll(any(), any()) } returns flow {
+                try {
+                    emit(session("s0"))
+                    emit(session("s1"))
+                } finally {
+                    cancelled.complete(Unit)
+                }
+            }
+            val stream = blocking.listAll(SessionListParams.NONE)
+            stream.iterator().next().id shouldBe "s0"
+            stream.close()
+            withTimeout(5_000) { cancelled.await() }
         }
     }
 })

@@ -187,9 +187,9 @@ public final class ClerkShell {
             return null;
         }
         return attempt(() -> {
-            RefreshSessionParams params = RefreshSessionParams.builder().expiredToken(expiredToken)
+            RefreshSessionParams params = RefreshSessionParams.builder().sessionId(sessionId).expiredToken(expiredToken)
                 .refreshToken(refreshToken).requestOrigin(origin).format(RefreshFormat.TOKEN).build();
-            SessionRefresh r = client().sessions().refresh(sessionId, params).join();
+            SessionRefresh r = client().blocking().sessions().refresh(params);
             String out = r instanceof SessionRefresh.Token ? ((SessionRefresh.Token) r).getJwt()
                 : String.join("\n", ((SessionRefresh.Cookies) r).getCookies());
             System.out.println(out);
@@ -201,7 +201,7 @@ public final class ClerkShell {
     public static void verify(String token) {
         if (!present("verify", "token", token)) return;
         attempt(() -> {
-            SessionClaims c = client().verifyTokenBlocking(token);
+            SessionClaims c = client().blocking().verifyToken(token);
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"claim", "value"});
             rows.add(new String[] {"sid", String.valueOf(c.getSessionId().orElse(null))});
@@ -305,7 +305,7 @@ public final class ClerkShell {
         sessions(user);
         if (stopped(before)) return;
         String newest = attempt(() -> client().sessions()
-            .listAll(SessionListParams.builder().userId(user).status(SessionStatus.ACTIVE).build(), 1)
+            .listAll(SessionListParams.builder().userId(user).status(SessionStatus.ACTIVE).limit(1).build())
             .findFirst().map(Session::getId).orElse(null));
         if (stopped(before)) return;
         if (newest == null) {

@@ -18,6 +18,13 @@ import dev.clerkkit.sessions.SessionRefresh;
 import dev.clerkkit.sessions.SessionStatus;
 import dev.clerkkit.sessions.SessionToken;
 import java.time.Duration;
+import java.util.stream.Stream;
+import dev.clerkkit.java.TokenVerifier;
+import dev.clerkkit.tokens.TokenVerifierOptions;
+import dev.clerkkit.sessions.VerifySessionParams;
+import dev.clerkkit.sessions.GetSessionParams;
+import dev.clerkkit.sessions.CreateTokenParams;
+import dev.clerkkit.ClerkResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,13 +42,13 @@ public final class ReadmeExamples {
     /** Builds a client the way the README shows. */
     public static ClerkJavaClient build(String secretKey, String baseUrl) {
         // tag::build[]
-        ClerkJavaClient clerk = ClerkJavaClient.create(ClerkConfig.builder()
+        ClerkJavaClient clerk = ClerkJavaClient.builder()
                 .secretKey(secretKey)                       // required
                 .baseUrl(baseUrl)                           // default https://api.clerk.com/v1
                 .requestTimeout(Duration.ofSeconds(10))     // default 30 s
                 .retryPolicy(RetryPolicy.DEFAULT)           // default: 3 attempts, exponential backoff
                 .maxAttempts(2)                             // shorthand on top of the policy
-                .build());                                  // checks every value (and parses jwtKey) here
+                .build();                                   // checks every value (and parses jwtKey) here
         // end::build[]
         return clerk;
     }
@@ -62,7 +69,7 @@ public final class ReadmeExamples {
     public static ClerkJavaClient withExecutor(String secretKey, String baseUrl, ExecutorService appExecutor) {
         // tag::executor[]
         ClerkJavaClient clerk = ClerkJavaClient.builder()
-                .configure(c -> c.secretKey(secretKey).baseUrl(baseUrl))
+                .secretKey(secretKey).baseUrl(baseUrl)
                 .executor(appExecutor) // callbacks may block here; default: the client's I/O threads
                 .build();
         // end::executor[]
@@ -107,9 +114,9 @@ public final class ReadmeExamples {
 
     public static List<String> listAll(ClerkJavaClient clerk, String userId) {
         // tag::list-all[]
-        // Lazy and blocking: pages of 100 are fetched as the stream reaches them.
+        // Lazy and blocking: pages of `limit` (default 100) are fetched as the stream reaches them.
         List<String> ids = clerk.sessions()
-                .listAll(SessionListParams.builder().userId(userId).build(), 100)
+                .listAll(SessionListParams.builder().userId(userId).limit(100).build())
                 .map(Session::getId)
                 .collect(Collectors.toList());
         // end::list-all[]
@@ -119,8 +126,10 @@ public final class ReadmeExamples {
     public static int iterateAll(ClerkJavaClient clerk, String userId) {
         int n = 0;
         // tag::iterate-all[]
-        for (Session s : clerk.sessions().iterateAll(SessionListParams.builder().userId(userId).build())) {
-            n++; // fetches the next page only when the loop gets there
+        try (Stream<Session> all = clerk.blocking().sessions().listAll(SessionListParams.builder().userId(userId).build())) {
+            for (Session s : (Iterable<Session>) all::iterator) {
+                n++; // fetches the next page only when the loop gets there
+            }
         }
         // end::iterate-all[]
         return n;
@@ -135,7 +144,9 @@ public final class ReadmeExamples {
 
     public static String createToken(ClerkJavaClient clerk, String sessionId) {
         // tag::create-token[]
-        SessionToken token = clerk.sessions().createToken(sessionId, 300).join(); // 5-minute JWT
+        SessionToken token = clerk.sessions()
+                .createToken(CreateTokenParams.builder().sessionId(sessionId).expiresInSeconds(300L).build()) // 5-minute JWT
+                .join();
         String jwt = token.getJwt();
         // end::create-token[]
         return jwt;
@@ -151,12 +162,13 @@ public final class ReadmeExamples {
     public static SessionRefresh refresh(ClerkJavaClient clerk, String sessionId, String expiredToken, String refreshToken) {
         // tag::refresh[]
         RefreshSessionParams params = RefreshSessionParams.builder()
+                .sessionId(sessionId)
                 .expiredToken(expiredToken)
                 .refreshToken(refreshToken)
                 .requestOrigin("https://app.example.com")
                 .format(RefreshFormat.TOKEN)
                 .build();
-        SessionRefresh result = clerk.sessions().refresh(sessionId, params).join();
+        SessionRefresh result = clerk.sessions().refresh(params).join();
         if (result instanceof SessionRefresh.Token) {
             String newJwt = ((SessionRefresh.Token) result).getJwt();
         }
@@ -168,7 +180,8 @@ public final class ReadmeExamples {
     public static CompletableFuture<Session> verify(ClerkJavaClient clerk, String sessionId, String token) {
         // tag::verify[]
         // Deprecated by Clerk (410 on API versions after 2024-10-01): verify session tokens locally instead.
-        CompletableFuture<Session> verified = clerk.sessions().verify(sessionId, token);
+        CompletableFuture<Session> verified = clerk.sessions()
+                .verify(VerifySessionParams.builder().sessionId(sessionId).token(token).build());
         // end::verify[]
         return verified;
     }
@@ -180,7 +193,7 @@ public final class ReadmeExamples {
                 .timeout(Duration.ofSeconds(2))
                 .maxAttempts(1)
                 .build();
-        Session session = clerk.sessions().get(sessionId, options).join();
+        Session session = clerk.sessions().get(GetSessionParams.builder().sessionId(sessionId).build(), options).join();
         // end::request-options[]
         return session;
     }
@@ -224,7 +237,7 @@ public final class ReadmeExamples {
         // "Is this request's session valid?" -- answered locally, no call to Clerk per request.
         // With CLERK_JWT_KEY (PEM) set this never touches the network; otherwise the JWKS is fetched once and cached.
         try {
-            SessionClaims claims = clerk.verifyTokenBlocking(sessionToken);
+            SessionClaims claims = clerk.blocking().verifyToken(sessionToken);
             return claims.getUserId() + " in " + claims.getSessionId().orElse("?"); // Optional: absent only for non-session tokens
         } catch (TokenVerificationException e) {
             return "rejected: " + e.getReason(); // EXPIRED, BAD_SIGNATURE, UNKNOWN_KID, ...
@@ -236,6 +249,38 @@ public final class ReadmeExamples {
         // tag::verify-token-async[]
         CompletableFuture<SessionClaims> claims = clerk.verifyToken(sessionToken);
         // end::verify-token-async[]
+        return claims;
+    }
+
+    public static Session blocking(ClerkJavaClient clerk, String sessionId) {
+        // tag::blocking[]
+        try {
+            Session session = clerk.blocking().sessions().get(sessionId); // the value, or the typed exception itself
+            return session;
+        } catch (NotFoundException e) {
+            return null; // no CompletionException to unwrap
+        }
+        // end::blocking[]
+    }
+
+    public static String rawResponse(ClerkJavaClient clerk, String sessionId) {
+        // tag::raw-response[]
+        ClerkResponse<Session> response = clerk.blocking().sessions().withRawResponse().get(sessionId);
+        int status = response.getStatusCode();                    // 200
+        String traceId = response.getTraceId().orElse("-");       // Clerk's trace id of this answer
+        Session session = response.getValue();
+        // end::raw-response[]
+        return status + " " + traceId + " " + session.getId();
+    }
+
+    public static SessionClaims verifyWithOptions(ClerkJavaClient clerk, String sessionToken) {
+        // tag::verify-token-options[]
+        TokenVerifier verifier = clerk.tokenVerifier(TokenVerifierOptions.builder()
+                .authorizedParties("https://app.example.com")
+                .clockSkew(Duration.ofSeconds(2))
+                .build());                                       // create once, share: it holds the JWKS cache
+        SessionClaims claims = verifier.verifyBlocking(sessionToken);
+        // end::verify-token-options[]
         return claims;
     }
 }

@@ -1,6 +1,7 @@
 package dev.clerkkit.java.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import dev.clerkkit.testkit.SandboxConfig;
+import dev.clerkkit.tokens.TokenVerificationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +49,9 @@ class ReadmeExamplesTest {
         Session created = ReadmeExamples.create(clerk, userId);
         String id = created.getId();
         assertEquals(id, ReadmeExamples.get(clerk, id).getId());
+        assertEquals(id, ReadmeExamples.blocking(clerk, id).getId());
+        assertNull(ReadmeExamples.blocking(clerk, "sess_missing"));
+        assertTrue(ReadmeExamples.rawResponse(clerk, id).matches("200 [0-9a-f]{32} " + id), ReadmeExamples.rawResponse(clerk, id));
         assertEquals(1, ReadmeExamples.list(clerk, userId).size());
         assertEquals(1L, ReadmeExamples.listPage(clerk, userId).getTotalCount());
         assertEquals(1, ReadmeExamples.listAll(clerk, userId).size());
@@ -108,12 +114,30 @@ class ReadmeExamplesTest {
                 + java.util.Base64.getMimeEncoder().encodeToString(key.toRSAPublicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
         try (ClerkJavaClient pemClient = ClerkJavaClient.builder()
-                .configure(c -> c
-                .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).jwtKey(pem))
+                
+                .secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).jwtKey(pem)
                 .build()) {
             long before = sandbox.getStats().getTotalRequests();
             assertEquals(userId + " in " + id, ReadmeExamples.verifyToken(pemClient, jwt));
             assertEquals(before, sandbox.getStats().getTotalRequests());
         }
+    }
+
+    @Test
+    void verifyTokenWithOptions() throws Exception {
+        try (ClerkSandbox app = ClerkSandbox.start(SandboxConfig.builder().authorizedParty("https://app.example.com").build());
+             ClerkJavaClient c = ClerkJavaClient.builder().secretKey(app.getSecretKey()).baseUrl(app.getBaseUrl()).build()) {
+            String id = app.addSession(app.addUser());
+            String jwt = c.sessions().createToken(id).join().getJwt();
+            assertEquals(Optional.of("https://app.example.com"), ReadmeExamples.verifyWithOptions(c, jwt).getAuthorizedParty());
+        }
+        String otherParty;
+        try (ClerkSandbox other = ClerkSandbox.start(SandboxConfig.builder().authorizedParty("https://evil.example").build());
+             ClerkJavaClient c = ClerkJavaClient.builder().secretKey(other.getSecretKey()).baseUrl(other.getBaseUrl()).build()) {
+            String jwt = c.sessions().createToken(other.addSession(other.addUser())).join().getJwt();
+            TokenVerificationException e = assertThrows(TokenVerificationException.class, () -> ReadmeExamples.verifyWithOptions(c, jwt));
+            otherParty = e.getReason().name();
+        }
+        assertEquals("UNAUTHORIZED_PARTY", otherParty);
     }
 }

@@ -10,7 +10,7 @@ import java.time.LocalDate
 /**
  * The order every request goes through: match the route, record and count it, apply a scripted fault (before
  * authentication), then authenticate, rate-limit (not `/jwks`), resolve the `Clerk-API-Version` and dispatch to
- * [routes]. Every answer is counted per status in [stats].
+ * [routes]; a successful answer carries `X-Clerk-Trace-Id`. Every answer is counted per status in [stats].
  */
 internal class RequestPipeline(
     private val acceptedKeys: Set<String>,
@@ -56,7 +56,7 @@ internal class RequestPipeline(
             } else {
                 if (route != Route.JWKS) rateLimit(key)
                 val version = ApiVersions.resolve(raw.header(API_VERSION_HEADER), defaultApiVersion)
-                routes.dispatch(raw, route, params, version)
+                routes.dispatch(raw, route, params, version).also { headers = listOf(TRACE_HEADER to ClerkJson.traceId()) }
             }
         } catch (e: ApiError) {
             headers = e.headers
@@ -88,5 +88,8 @@ internal class RequestPipeline(
 
     private companion object {
         const val API_VERSION_HEADER = "Clerk-API-Version"
+
+        /** Clerk's trace id of a successful answer (an error carries its own in the body's `clerk_trace_id`). */
+        const val TRACE_HEADER = "X-Clerk-Trace-Id"
     }
 }

@@ -1,4 +1,4 @@
-package dev.clerkkit.http
+package dev.clerkkit.http.engine
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
@@ -20,13 +20,12 @@ import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicBoolean
 
 /** Replacing a bad connection pool (a new Ktor client) without disturbing the calls still running on the old one. */
-class HttpClientsSpec : FunSpec({
-    class Fixture(replaceable: Boolean = true) {
+class CioPoolsSpec : FunSpec({
+    class Fixture {
         var now = 0L
         val created: MutableList<HttpClient> = Collections.synchronizedList(mutableListOf())
-        val clients = HttpClients(
-            create = { n -> HttpClients.Generation(mockk<HttpClient>(relaxed = true).also { created += it }, Dispatchers.Unconfined, n) },
-            replaceable = replaceable,
+        val clients = CioPools(
+            create = { n -> CioPools.Generation(mockk<HttpClient>(relaxed = true).also { created += it }, Dispatchers.Unconfined, n) },
             minInterval = Duration.ofSeconds(1),
             nanoTime = { now },
         )
@@ -82,16 +81,6 @@ class HttpClientsSpec : FunSpec({
         f.created shouldHaveSize 2
     }
 
-    test("an injected engine's client is never replaced") {
-        val f = Fixture(replaceable = false)
-        val only = f.clients.acquire()
-        f.clients.markBad(only, "test")
-        only.bad shouldBe false
-        only.release()
-        f.clients.acquire() shouldBeSameInstanceAs only
-        f.created shouldHaveSize 1
-    }
-
     test("close closes the current client once and stops replacements") {
         val f = Fixture()
         val g = f.clients.acquire()
@@ -106,16 +95,15 @@ class HttpClientsSpec : FunSpec({
 
     test("concurrent calls and replacements: no client closes while a call holds it, every replaced one closes") {
         val closed = ConcurrentHashMap<HttpClient, AtomicBoolean>()
-        val seen: MutableSet<HttpClients.Generation> = ConcurrentHashMap.newKeySet()
-        val clients = HttpClients(
+        val seen: MutableSet<CioPools.Generation> = ConcurrentHashMap.newKeySet()
+        val clients = CioPools(
             create = { n ->
                 val flag = AtomicBoolean()
                 val c = mockk<HttpClient>(relaxed = true)
                 every { c.close() } answers { flag.set(true) }
                 closed[c] = flag
-                HttpClients.Generation(c, Dispatchers.Unconfined, n)
+                CioPools.Generation(c, Dispatchers.Unconfined, n)
             },
-            replaceable = true,
             minInterval = Duration.ZERO,
         )
         val closedWhileInUse = AtomicBoolean()
@@ -145,9 +133,8 @@ class HttpClientsSpec : FunSpec({
 
     test("while new pools keep going bad, replacements back off (1, 2, 4 s ... up to the maximum); after quiet, 1 s again") {
         var now = 0L
-        val clients = HttpClients(
-            create = { n -> HttpClients.Generation(mockk<HttpClient>(relaxed = true), Dispatchers.Unconfined, n) },
-            replaceable = true,
+        val clients = CioPools(
+            create = { n -> CioPools.Generation(mockk<HttpClient>(relaxed = true), Dispatchers.Unconfined, n) },
             minInterval = Duration.ofSeconds(1),
             maxInterval = Duration.ofSeconds(5),
             nanoTime = { now },

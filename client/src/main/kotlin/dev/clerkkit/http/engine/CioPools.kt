@@ -1,4 +1,4 @@
-package dev.clerkkit.http
+package dev.clerkkit.http.engine
 
 import io.ktor.client.HttpClient
 import kotlinx.coroutines.CoroutineDispatcher
@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 
 /**
- * The Ktor client that calls go through, and keep-alive hygiene for Ktor 3.6.1's CIO engine, which cannot be told to
- * drop one bad pooled connection.
+ * Keep-alive hygiene for Ktor 3.6.1's CIO engine (used by [CioEngine]), which cannot be told to drop one bad pooled
+ * connection.
  *
  * CIO's keep-alive pool (`pipelining = true`) hands requests to whichever pooled connection asks first, and keeps a
  * connection in that rotation after it has gone bad:
@@ -29,14 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger
  * [maxInterval], and it drops back after a quiet period. Between replacements, a call that finds
  * the current pool marked bad gets a connection of its own (`Connection: close`), so a server that closes connections
  * all the time costs a connection per call (CIO's behaviour without keep-alive), not a new client per call.
- *
- * With an injected engine ([replaceable] false) there is one client for the whole life of the `ClerkClient`: the
- * engine's pool is not ours to replace.
  */
-internal class HttpClients(
+internal class CioPools(
     /** A new generation (client, its threads) numbered as given. */
     private val create: (number: Int) -> Generation,
-    private val replaceable: Boolean,
     minInterval: Duration = Duration.ofSeconds(1),
     /** Where the backoff between replacements stops growing (keep-alive time + 1 s in the client). */
     maxInterval: Duration = Duration.ofSeconds(21),
@@ -119,9 +115,6 @@ internal class HttpClients(
         }
     }
 
-    /** True when pooled connections are ours to guard (the built-in CIO engine). */
-    val guarded: Boolean get() = replaceable
-
     /** The client for one attempt; the caller must [Generation.release] it. */
     fun acquire(): Generation {
         while (true) {
@@ -137,7 +130,6 @@ internal class HttpClients(
      * or once the rate limit allows (until then calls on it use connections of their own).
      */
     fun markBad(generation: Generation, reason: String, announcedClose: Boolean = false) {
-        if (!replaceable) return
         if (!announcedClose) generation.troubled = true
         generation.bad = true
         replaceIfDue(generation, reason)
@@ -188,6 +180,6 @@ internal class HttpClients(
 
         /** Least time between replacements after announced closes only (a new pool then costs a connection or a few). */
         val CLOSE_INTERVAL_NANOS: Long = Duration.ofMillis(100).toNanos()
-        val LOG = LoggerFactory.getLogger(HttpClients::class.java)
+        val LOG = LoggerFactory.getLogger(CioPools::class.java)
     }
 }

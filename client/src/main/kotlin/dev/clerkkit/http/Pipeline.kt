@@ -1,0 +1,67 @@
+package dev.clerkkit.http
+
+import dev.clerkkit.ClerkConfig
+import dev.clerkkit.ClerkResponse
+import dev.clerkkit.LogLevel
+import dev.clerkkit.errors.ClerkResponseException
+import dev.clerkkit.http.engine.HttpEngine
+import dev.clerkkit.http.engine.createEngine
+import kotlinx.coroutines.CancellationException
+
+/**
+ * The one HTTP pipeline: every call of a `ClerkClient` runs this chain of [stages], outermost first, then its answer
+ * is decoded by its [Operation]. Nothing else in clerkkit talks HTTP; this class does nothing but run the chain.
+ *
+ * ```
+ * call ─▶ Prepare ─▶ [call stages] ─▶ Retry ─┬▶ RateBudget ─▶ [attempt stages] ─▶ AttemptTimeout ─▶ Response ─▶ Logging ─▶ Engine ─▶ HttpEngine
+ *                                            └── once per attempt ─────────────────────────────────────────────────────────────┘
+ * ```
+ * (docs/design/pipeline.md has the diagram with each stage's contract.) `[call stages]` and `[attempt stages]` are
+ * the stages added by configuration ([ClerkConfig.Builder.addStage]): once per call, and once per attempt after its
+ * rate permit. [RateBudgetStage] is left out without a budget, [LoggingStage] at [LogLevel.NONE].
+ */
+internal class Pipeline(private val config: ClerkConfig, private val engine: HttpEngine = createEngine(config)) : AutoCloseable {
+    private val redaction = Redaction(config.secretKey)
+
+    val stages: List<Stage> = buildList {
+        add(PrepareStage(config))
+        addAll(config.stages(StagePosition.CALL))
+        add(RetryStage(config))
+        RateBudgetStage.of(config)?.let(::add)
+        addAll(config.stages(StagePosition.ATTEMPT))
+        add(AttemptTimeoutStage(config))
+        add(ResponseStage(config, redaction))
+        if (config.logLevel != LogLevel.NONE) add(LoggingStage(config.logLevel, redaction))
+        add(EngineStage(engine, config))
+    }
+
+    /** Runs [request] (built by [operation]) through the chain and decodes its answer. */
+    suspend fun <T> execute(operation: Operation<T>, request: ApiRequest): ClerkResponse<T> {
+        require(request.operation === operation) { "request of ${request.operation} run as $operation" }
+        val response = RealChain(stages, 0, request).proceed(request)
+        val text = response.body.decodeToString()
+        val value = try {
+            operation.decode(text, request)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            // Any decoding failure is a bad response, never a transport error that would be replayed.
+            response.discardConnection()
+            throw ClerkResponseException(
+                operation.name, response.status, redaction.secrets(text).take(ResponseStage.MAX_BODY_IN_ERROR),
+                redaction.secrets(
+                    "${operation.name}: HTTP ${response.status} response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})",
+                ),
+                // the decoder's message may quote the input: when that input echoes the secret, the cause is dropped
+                if (text.contains(config.secretKey)) null else e,
+            )
+        }
+        return ClerkResponse(response.status, response.headers, value)
+    }
+
+    /** Closes the engine: its connections and threads. */
+    override fun close() = engine.close()
+}
+
+/** Where a stage added by configuration runs: once per call (outside the retries), or once per attempt. */
+internal enum class StagePosition { CALL, ATTEMPT }

@@ -1,0 +1,123 @@
+package dev.clerkkit.http.engine
+
+import dev.clerkkit.ClerkConfig
+import io.ktor.client.HttpClient
+import io.ktor.client.engine.cio.CIO
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.TimeoutCancellationException
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.withContext
+import java.time.Duration
+import java.util.concurrent.Executors
+
+/**
+ * The adapter for Ktor's CIO engine, with everything CIO needs to stay healthy on keep-alive connections.
+ *
+ * Settings:
+ * - `pipelining = true` + `pipelineMaxSize = 1` is CIO's only keep-alive path (Ktor 3.6.1): GETs reuse connections;
+ *   CIO gives every other method, and every request that carries `Connection: close` or a timeout of its own, a
+ *   connection of its own;
+ * - keep-alive at most three quarters of the socket timeout, which CIO also runs on idle pooled connections
+ *   ([cioKeepAliveMillis]);
+ * - CIO's own request timer off (the pipeline's attempt timeout covers every call); one connect attempt.
+ *
+ * Hygiene: a pooled GET that breaks, stalls, times out, is answered with `Connection: close`, or brings an answer
+ * that does not fit its request makes [CioPools] replace the whole pool (CIO would hand the next request to the bad
+ * connection). A request after a transport failure of the same call, or on a pool marked bad and not replaced yet,
+ * goes on a new connection of its own (`Connection: close`).
+ *
+ * Threads: each pool generation runs engine and calls on [ENGINE_THREADS] threads of its own, released once its
+ * engine has finished the calls it still had.
+ */
+internal class CioEngine(private val config: ClerkConfig) : HttpEngine {
+    private val id = nextEngineId()
+    private val pools = CioPools(
+        create = ::generation,
+        maxInterval = Duration.ofMillis(cioKeepAliveMillis(config) + 1_000),
+    )
+
+    override suspend fun roundTrip(request: EngineRequest): EngineResponse {
+        val generation = pools.acquire()
+        try {
+            return withContext(generation.dispatcher) {
+                val ownConnection = request.afterTransportFailure || generation.bad
+                val pooled = !ownConnection && request.isRead && request.connectTimeout == null && request.socketTimeout == null
+                val sent = if (ownConnection) request.withHeader("Connection", "close") else request
+                val response = try {
+                    generation.client.roundTrip(sent)
+                } catch (e: EngineFailure) {
+                    if (pooled) pools.markBad(generation, e.kind.name)
+                    throw e
+                } catch (e: CancellationException) {
+                    // A timed-out exchange leaves its connection stalled behind the late answer. (A caller's own
+                    // cancellation is not a reason: CIO reads that answer and drops it, in order.)
+                    if (pooled && generateSequence<Throwable>(e) { it.cause }.take(16).any { it is TimeoutCancellationException }) {
+                        pools.markBad(generation, "an attempt timed out")
+                    }
+                    throw e
+                }
+                if (pooled && announcesClose(response)) {
+                    pools.markBad(generation, "a response said Connection: close", announcedClose = true)
+                }
+                if (pooled) response.withDiscard { pools.markBad(generation, "an answer did not fit its request") } else response
+            }
+        } finally {
+            generation.release()
+        }
+    }
+
+    override fun close() = pools.close()
+
+    private fun generation(n: Int): CioPools.Generation {
+        val executor = Executors.newFixedThreadPool(ENGINE_THREADS, daemonThreads("clerkkit-cio$id-g$n-"))
+        val dispatcher = executor.asCoroutineDispatcher()
+        val client = createCioClient(config, dispatcher)
+        return CioPools.Generation(client, dispatcher, n) { _ ->
+            // CIO's close only completes its engine job, which waits for every child: after a failed TLS handshake a
+            // child stays suspended on its socket forever, keeping the selector and its threads parked. So the
+            // engine's job is cancelled once no call uses the client, which closes its connections and selector.
+            val engineJob = client.engine.coroutineContext[Job]
+            if (engineJob == null) {
+                executor.shutdown()
+            } else {
+                engineJob.invokeOnCompletion { executor.shutdown() }
+                engineJob.cancel()
+            }
+        }
+    }
+
+    private fun announcesClose(response: EngineResponse): Boolean =
+        response.headers["connection"].orEmpty().any { v -> v.split(',').any { it.trim().equals("close", ignoreCase = true) } }
+}
+
+private fun createCioClient(config: ClerkConfig, dispatcher: CoroutineDispatcher): HttpClient = HttpClient(CIO) {
+    engine {
+        this.dispatcher = dispatcher
+        pipelining = true
+        // CIO's own per-request timer (15 s by default, for requests on dedicated connections) is off: the pipeline's
+        // attempt timeout covers every call
+        requestTimeout = 0
+        maxConnectionsCount = config.maxConnections
+        endpoint.apply {
+            pipelineMaxSize = 1
+            maxConnectionsPerRoute = config.maxConnections
+            keepAliveTime = cioKeepAliveMillis(config)
+            connectTimeout = config.connectTimeout.toMillis()
+            socketTimeout = config.socketTimeout.toMillis()
+            connectAttempts = 1
+        }
+        config.trustStore?.let { store -> https { trustManager = trustManagerFor(store) } }
+    }
+    // Without defaults: a request may carry its own connect/socket timeout (CIO then gives it a dedicated, never
+    // reused connection); with nothing set it adds no timer.
+    clerkDefaults(config, timeoutDefaults = false)
+}
+
+/**
+ * CIO's socket timeout also runs while a pooled connection sits idle: a connection idle for longer than
+ * `socketTimeout` fails the next request handed to it. Idle connections must retire first.
+ */
+internal fun cioKeepAliveMillis(config: ClerkConfig): Long =
+    minOf(config.keepAliveTime.toMillis(), config.socketTimeout.toMillis() * 3 / 4).coerceAtLeast(1)

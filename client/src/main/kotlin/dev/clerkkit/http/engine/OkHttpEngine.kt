@@ -1,0 +1,76 @@
+package dev.clerkkit.http.engine
+
+import dev.clerkkit.ClerkConfig
+import io.ktor.client.HttpClient
+import io.ktor.client.engine.okhttp.OkHttp
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.asCoroutineDispatcher
+import kotlinx.coroutines.withContext
+import okhttp3.ConnectionPool
+import okhttp3.Dispatcher
+import java.util.concurrent.TimeUnit
+import javax.net.ssl.SSLContext
+
+/**
+ * The adapter for Ktor's OkHttp engine (OkHttp 5), the default. One client for the life of the `ClerkClient`:
+ * - `retryOnConnectionFailure(false)`: OkHttp would otherwise send a request again by itself when its connection
+ *   fails, POSTs included (a duplicate `create`); the pipeline's retry stage decides what is replayed;
+ * - a dispatcher of [ClerkConfig.maxConnections] calls (OkHttp's default is 5 per host) and a connection pool of its
+ *   own (Ktor would otherwise share one OkHttp prototype's pool between every client in the JVM) keeping idle
+ *   connections [ClerkConfig.keepAliveTime];
+ * - connect, read and write timeouts from the configuration; TLS through the JDK (TLS 1.3, resumption, ALPN so HTTP/2
+ *   where the server offers it); no redirects.
+ *
+ * Threads: OkHttp runs each call in flight on a thread (blocking socket I/O). They come from this adapter's own
+ * elastic pool, which lets an idle thread go after [IDLE_THREAD_SECONDS] seconds and is shut down by [close]; the
+ * round trip itself runs on the same pool, so a call makes no further thread hop inside Ktor.
+ */
+internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
+    private val executor = elasticPool(daemonThreads("clerkkit-ok${nextEngineId()}-"), IDLE_THREAD_SECONDS)
+    private val dispatcher = executor.asCoroutineDispatcher()
+    private val client: HttpClient = run {
+        val calls = Dispatcher(executor).apply {
+            maxRequests = config.maxConnections
+            maxRequestsPerHost = config.maxConnections
+        }
+        val pool = ConnectionPool(config.maxConnections, config.keepAliveTime.toMillis(), TimeUnit.MILLISECONDS)
+        val tls = config.trustStore?.let { store ->
+            val tm = trustManagerFor(store)
+            SSLContext.getInstance("TLS").apply { init(null, arrayOf(tm), null) }.socketFactory to tm
+        }
+        HttpClient(OkHttp) {
+            engine {
+                this.dispatcher = this@OkHttpEngine.dispatcher
+                // applied after Ktor's own defaults (which include retryOnConnectionFailure(true))
+                config {
+                    retryOnConnectionFailure(false)
+                    followRedirects(false)
+                    followSslRedirects(false)
+                    dispatcher(calls)
+                    connectionPool(pool)
+                    connectTimeout(config.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    readTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    writeTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    tls?.let { (factory, tm) -> sslSocketFactory(factory, tm) }
+                }
+            }
+            // The OkHttp client above carries the configured timeouts; a request's own connect/socket timeout gets a
+            // client built for it by Ktor that shares the same pool and dispatcher.
+            clerkDefaults(config, timeoutDefaults = false)
+        }
+    }
+
+    override suspend fun roundTrip(request: EngineRequest): EngineResponse = withContext(dispatcher) { client.roundTrip(request) }
+
+    /** Closes the client; its threads are shut down once the engine has finished what it still had. */
+    override fun close() {
+        val engineJob = client.engine.coroutineContext[Job]
+        client.close()
+        if (engineJob == null) executor.shutdown() else engineJob.invokeOnCompletion { executor.shutdown() }
+    }
+
+    internal companion object {
+        /** How long an idle OkHttp thread is kept. */
+        const val IDLE_THREAD_SECONDS: Long = 5
+    }
+}
