@@ -323,7 +323,6 @@ public class ClerkConfig protected constructor(builder: Builder) {
         @JvmStatic
         public fun fromEnv(): ClerkConfig = Builder().fromEnv().build()
 
-
         private fun requirePositive(name: String, d: Duration) =
             require(!d.isNegative && !d.isZero) { "$name must be positive, was $d" }
 

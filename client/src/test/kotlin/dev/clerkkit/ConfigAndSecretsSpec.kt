@@ -1,7 +1,7 @@
 package dev.clerkkit
 
-import dev.clerkkit.internal.Environment
 import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.internal.Environment
 import dev.clerkkit.tokens.TestKeys
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec

@@ -1,7 +1,5 @@
 package dev.clerkkit
 
-import dev.clerkkit.sessions.VerifySessionParams
-import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.errors.AuthenticationException
 import dev.clerkkit.errors.BadRequestException
 import dev.clerkkit.errors.ClerkApiException
@@ -15,7 +13,9 @@ import dev.clerkkit.errors.ServerException
 import dev.clerkkit.errors.UnexpectedStatusException
 import dev.clerkkit.errors.UnprocessableEntityException
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.sessions.VerifySessionParams
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty

@@ -1,11 +1,11 @@
 package dev.clerkkit
 
 import dev.clerkkit.sessions.CreateSessionParams
-import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.CreateTokenFromTemplateParams
-import dev.clerkkit.sessions.VerifySessionParams
+import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.SessionListParams
+import dev.clerkkit.sessions.VerifySessionParams
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty

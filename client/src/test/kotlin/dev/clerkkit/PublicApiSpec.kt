@@ -35,4 +35,3 @@ class PublicApiSpec : FunSpec({
         dump shouldNotContain "dev/clerkkit/internal/"
     }
 })
-

@@ -1,20 +1,20 @@
 package dev.clerkkit
 
 import dev.clerkkit.sessions.CreateSessionParams
-import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.CreateTokenFromTemplateParams
-import dev.clerkkit.sessions.VerifySessionParams
+import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.RefreshFormat
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionStatus
+import dev.clerkkit.sessions.VerifySessionParams
 import io.kotest.assertions.throwables.shouldThrow
-import io.kotest.matchers.string.shouldContain
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
 import io.kotest.matchers.nulls.shouldBeNull
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import kotlinx.coroutines.flow.toList
 import kotlinx.serialization.json.Json

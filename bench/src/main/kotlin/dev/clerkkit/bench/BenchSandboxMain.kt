@@ -1,8 +1,8 @@
 package dev.clerkkit.bench
 
 import dev.clerkkit.testkit.ClerkSandbox
-import dev.clerkkit.testkit.SandboxRateLimit
 import dev.clerkkit.testkit.SandboxConfig
+import dev.clerkkit.testkit.SandboxRateLimit
 import java.time.Duration
 import java.util.Base64
 

@@ -3,8 +3,8 @@ package dev.clerkkit.bench
 import com.clerk.backend_api.Clerk
 import com.clerk.backend_api.utils.HTTPClient
 import dev.clerkkit.ClerkClient
-import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.java.ClerkJavaClient
+import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.sessions.Session
 import io.ktor.client.HttpClient
 import io.ktor.client.engine.HttpClientEngine
@@ -155,7 +155,13 @@ class OursJava(private val t: Target) : Driver("clerkkit Java (futures)") {
             }
             val started = System.nanoTime()
             client.sessions().get(t.sessionId).whenComplete { s: Session?, e: Throwable? ->
-                if (e != null) rec.error(e) else if (s?.id == t.sessionId) rec.record(System.nanoTime() - started) else rec.error(IllegalStateException("wrong session"))
+                if (e != null) {
+                    rec.error(e)
+                } else if (s?.id == t.sessionId) {
+                    rec.record(System.nanoTime() - started)
+                } else {
+                    rec.error(IllegalStateException("wrong session"))
+                }
                 loop()
             }
         }

@@ -46,8 +46,8 @@ object Fixtures {
     private val sessionList = ListSerializer(KotlinxSession.serializer())
 
     /**
-     * The ceiling: kotlinx's generated serializer for the same session shape ([KotlinxSession], what clerkkit's model
-     * was before it kept unknown fields), straight from the string (no JsonElement tree).
+     * The ceiling: kotlinx's generated serializer for the same session shape ([KotlinxSession], a data class that drops
+     * unknown fields), straight from the string (no JsonElement tree).
      */
     @JvmStatic
     fun decodeListDirect(text: String): List<KotlinxSession> = clientJson.decodeFromString(sessionList, text)

@@ -298,7 +298,13 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
             }
             for (r in idleRows.flatMap { it }) {
                 val rtt = if (d > 0) " ${fmt(r.millis / (2 * d))} |" else ""
-                val opened = if (r.newConns == 0L) "no" else if (r.newConns == 1L) "yes" else "yes (${r.newConns})"
+                val opened = if (r.newConns == 0L) {
+                    "no"
+                } else if (r.newConns == 1L) {
+                    "yes"
+                } else {
+                    "yes (${r.newConns})"
+                }
                 emit("| ${r.client} | ${r.op.label} | ${fmt(r.millis)} |$rtt $opened${r.error?.let { " — error: $it" } ?: ""} |")
             }
 
@@ -337,7 +343,13 @@ class LinkPhase(private val emit: (String) -> Unit, quick: Boolean) {
             return sorted[(kotlin.math.ceil(p * sorted.size).toInt() - 1).coerceIn(0, sorted.size - 1)]
         }
 
-        fun fmt(v: Double): String = if (v.isNaN()) "–" else if (v >= 100) "%.0f".format(v) else "%.1f".format(v)
+        fun fmt(v: Double): String = if (v.isNaN()) {
+            "–"
+        } else if (v >= 100) {
+            "%.0f".format(v)
+        } else {
+            "%.1f".format(v)
+        }
 
         /** Exception class only: messages may quote request data. */
         fun describe(e: Throwable): String = e.javaClass.simpleName

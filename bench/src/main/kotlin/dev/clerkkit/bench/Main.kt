@@ -1,7 +1,6 @@
 package dev.clerkkit.bench
 
 import dev.clerkkit.sessions.CreateTokenParams
-
 import kotlinx.coroutines.runBlocking
 import org.openjdk.jmh.runner.Runner
 import org.openjdk.jmh.runner.options.OptionsBuilder

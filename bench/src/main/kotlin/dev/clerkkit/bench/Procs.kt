@@ -47,7 +47,9 @@ class SandboxProcess(https: Boolean, idleTimeoutMs: Long? = null, rateLimit: Str
 
     init {
         val ready = child.await("READY")
-        val store = if (ready[4] == "-") null else {
+        val store = if (ready[4] == "-") {
+            null
+        } else {
             val pem = String(java.util.Base64.getDecoder().decode(ready[4]))
             val cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem.byteInputStream())
             java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType()).apply {

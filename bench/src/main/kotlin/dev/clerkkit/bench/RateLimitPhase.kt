@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicLong
 
 /**
- * Phase `ratelimit` (issue 18): the client-side rate budget against the sandbox enforcing a scaled Clerk limit,
+ * Phase `ratelimit`: the client-side rate budget against the sandbox enforcing a scaled Clerk limit,
  * [requests] per [windowMs] ms per key (default 100 per 1 s, fixed windows as Clerk counts), [calls] calls in total
  * (3 `get` : 1 `createToken`; default 1,000):
  *

@@ -1,8 +1,8 @@
 package dev.clerkkit.sessions
 
 import dev.clerkkit.internal.checkedId
-import dev.clerkkit.internal.plainMapToJson
 import dev.clerkkit.internal.plainMap
+import dev.clerkkit.internal.plainMapToJson
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.put
 import java.util.Optional

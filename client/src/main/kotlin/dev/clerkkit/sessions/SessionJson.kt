@@ -16,7 +16,7 @@ import kotlinx.serialization.json.longOrNull
  * type, a fraction where an integer belongs: [IllegalArgumentException] naming the model and the field, which the
  * pipeline turns into a `ClerkResponseException`), and every other key goes to the model's `additionalProperties`.
  * The tree is the price of keeping unknown fields: kotlinx's generated serializers skip them without a hook. Where
- * the spec requires `object` but clerkkit never needed it, a missing `object` reads as its only value, as before.
+ * the spec requires `object` but clerkkit never needed it, a missing `object` reads as its only value.
  */
 internal object SessionJson {
     private val json = Json

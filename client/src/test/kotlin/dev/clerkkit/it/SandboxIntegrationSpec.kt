@@ -1,9 +1,5 @@
 package dev.clerkkit.it
 
-import dev.clerkkit.sessions.CreateSessionParams
-import dev.clerkkit.sessions.CreateTokenParams
-import dev.clerkkit.sessions.CreateTokenFromTemplateParams
-import dev.clerkkit.sessions.VerifySessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RetryPolicy
 import dev.clerkkit.errors.AuthenticationException
@@ -15,11 +11,15 @@ import dev.clerkkit.errors.NotFoundException
 import dev.clerkkit.errors.RateLimitException
 import dev.clerkkit.errors.ServerException
 import dev.clerkkit.errors.UnprocessableEntityException
+import dev.clerkkit.sessions.CreateSessionParams
+import dev.clerkkit.sessions.CreateTokenFromTemplateParams
+import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.RefreshFormat
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.sessions.SessionRefresh
 import dev.clerkkit.sessions.SessionStatus
+import dev.clerkkit.sessions.VerifySessionParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import io.kotest.assertions.throwables.shouldThrow

@@ -1,8 +1,8 @@
 package dev.clerkkit.it
 
-import dev.clerkkit.sessions.CreateTokenParams
 import com.nimbusds.jose.jwk.JWKSet
 import dev.clerkkit.ClerkClient
+import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.MutableClock
 import dev.clerkkit.testkit.Route

@@ -1,9 +1,9 @@
 package dev.clerkkit.ratelimit
 
-import dev.clerkkit.internal.Environment
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.TEST_SECRET
+import dev.clerkkit.internal.Environment
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe

@@ -40,7 +40,6 @@ class ConnectionReuseSpec : FunSpec({
                     val before = sandbox.stats.connectionsAccepted
                     repeat(200) { c.sessions.get(sid) }
                     val opened = sandbox.stats.connectionsAccepted - before
-                    println("$scheme: 200 sequential GETs opened $opened connection(s)")
                     opened shouldBeLessThanOrEqual 2
                 }
             }
@@ -70,7 +69,6 @@ class ConnectionReuseSpec : FunSpec({
                     val first = sandbox.stats.connectionsAccepted - before
                     withTimeout(30_000) { round() }.toSet() shouldBe setOf(sid)
                     val both = sandbox.stats.connectionsAccepted - before
-                    println("$scheme: 64 concurrent GETs opened $first connection(s); after a second round of 64: $both in total")
                     first shouldBeLessThanOrEqual 64
                     both shouldBeLessThanOrEqual 64 // 128 requests on at most 64 connections
                 }
@@ -103,8 +101,6 @@ class ConnectionReuseSpec : FunSpec({
                 val byConnection = recorded.groupBy { it.connectionId }
                 val postConnections = byConnection.filterValues { rs -> rs.any { it.method == "POST" } }
                 val getConnections = byConnection.filterValues { rs -> rs.all { it.method == "GET" } }
-                println("mixed 5,000 (http): ${byConnection.size} connections; ${postConnections.size} carried the 2,500 POSTs, " +
-                    "${getConnections.size} carried the 2,500 GETs (max ${getConnections.values.maxOf { it.size }} per connection)")
                 // CIO (3.6.1): a dedicated connection per POST, never shared with anything else
                 postConnections.size shouldBe 2_500
                 postConnections.values.forEach { it.size shouldBe 1 }
@@ -135,7 +131,6 @@ class ConnectionReuseSpec : FunSpec({
                     awaitUntil(message = { "idle connection closed by the sandbox" }) { sandbox.stats.openConnections == 0 }
                 }
                 c.sessions.get(sid).id shouldBe sid
-                println("idle close: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
             }
         }
 
@@ -160,7 +155,6 @@ class ConnectionReuseSpec : FunSpec({
             val sleeper = RecordingSleeper()
             cioClient(sandbox, sleeper).use { c ->
                 repeat(4) { c.sessions.get(sid).id shouldBe sid }
-                println("reset after response: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
             }
         }
     }

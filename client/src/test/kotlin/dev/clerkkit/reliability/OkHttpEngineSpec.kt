@@ -1,9 +1,9 @@
 package dev.clerkkit.reliability
 
-import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkTransportException
+import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Fault
 import dev.clerkkit.testkit.Route
@@ -40,7 +40,7 @@ import javax.net.ssl.X509TrustManager
  * clerkkit on Ktor's OkHttp engine (OkHttp 5.x via ktor-client-okhttp 3.6.1), injected through `ClerkConfig.engine`
  * and built as docs/engines.md tells users to ([okHttpEngine]), over real sockets against the sandbox.
  *
- * What these tests pin (measured while writing them; numbers are printed):
+ * What these tests pin:
  * - OkHttp reuses connections for POSTs too (CIO gives every POST its own connection, see [ConnectionReuseSpec]).
  * - With `retryOnConnectionFailure(false)` OkHttp never replays a request by itself, so clerkkit's rule holds: a
  *   `create` whose bytes may have reached the server is not sent again. Two controls show why the setting matters
@@ -92,11 +92,6 @@ class OkHttpEngineSpec : FunSpec({
                 val byConnection = recorded.groupBy { it.connectionId }
                 val postConnections = byConnection.filterValues { rs -> rs.any { it.method == "POST" } }
                 val total = sandbox.stats.connectionsAccepted
-                println(
-                    "okhttp mixed 5,000 (http): $total connections accepted ($warm by the warm-up, ${total - warm} during the " +
-                        "5,000 calls); ${postConnections.size} carried the 2,500 POSTs (min ${postConnections.values.minOf { it.size }}, " +
-                        "max ${postConnections.values.maxOf { it.size }} requests per connection)",
-                )
                 // No slack needed: OkHttp releases a connection when the last body byte is read, before the call's
                 // permit is released, so 64 in flight never hold more than 64 connections. (With OkHttp's default pool,
                 // 5 idle connections, the same load opened ~700: see okHttpEngine.)
@@ -120,7 +115,6 @@ class OkHttpEngineSpec : FunSpec({
             val afterGets = https.stats.connectionsAccepted - before
             repeat(200) { i -> c.sessions.create(CreateSessionParams { userId = user; activeOrganizationId = "org_$i" }).lastActiveOrganizationId shouldBe "org_$i" }
             val opened = https.stats.connectionsAccepted - before
-            println("okhttp https: 200 sequential GETs opened $afterGets connection(s); 200 GETs + 200 creates: $opened in total")
             opened shouldBeLessThanOrEqual 2L
         }
     }
@@ -169,7 +163,6 @@ class OkHttpEngineSpec : FunSpec({
                     awaitUntil(message = { "idle connection closed by the sandbox" }) { sandbox.stats.openConnections == 0 }
                 }
                 c.sessions.get(sid).id shouldBe sid
-                println("okhttp idle close: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
                 sleeper.waits.size shouldBeLessThanOrEqual 3
             }
         }
@@ -191,7 +184,6 @@ class OkHttpEngineSpec : FunSpec({
             withOkHttp(sandbox, sleeper) { c ->
                 sandbox.faults.on(Route.GET_SESSION).resetAfterResponse().resetAfterResponse()
                 repeat(4) { c.sessions.get(sid).id shouldBe sid }
-                println("okhttp reset after response: ${sleeper.waits.size} retr(y/ies) needed over 4 calls")
                 sleeper.waits.size shouldBeLessThanOrEqual 2
             }
         }

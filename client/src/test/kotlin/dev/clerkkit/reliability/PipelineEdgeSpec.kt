@@ -2,12 +2,12 @@ package dev.clerkkit.reliability
 
 import dev.clerkkit.Recorder
 import dev.clerkkit.RequestOptions
+import dev.clerkkit.errorJson
 import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTimeoutException
 import dev.clerkkit.json
 import dev.clerkkit.mockClient
 import dev.clerkkit.sessionJson
-import dev.clerkkit.errorJson
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
@@ -18,8 +18,8 @@ import io.ktor.http.HttpHeaders
 import io.ktor.http.HttpStatusCode
 import io.ktor.http.headersOf
 import io.ktor.utils.io.ByteReadChannel
-import io.ktor.utils.io.writer
 import io.ktor.utils.io.writeFully
+import io.ktor.utils.io.writer
 import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.withTimeout

@@ -45,7 +45,10 @@ class PoolHygieneSpec : FunSpec({
             withTimeout(10_000) {
                 for (id in ids.drop(2)) c.sessions.get(id, once).id shouldBe id
             }
-            delay(1_000) // the late answer has certainly arrived by now
+            // the late answer has gone out (the sandbox counts an answer when it sends it)
+            awaitUntil(message = { "every request answered" }) {
+                sandbox.stats.responses(200) + sandbox.stats.responses(404) >= sandbox.stats.requests(Route.GET_SESSION)
+            }
             withTimeout(10_000) {
                 for (id in ids) c.sessions.get(id, once).id shouldBe id
             }
@@ -153,7 +156,12 @@ class PoolHygieneSpec : FunSpec({
                 coroutineScope { List(8) { i -> async { c.sessions.get(ids[i], once).id shouldBe ids[i] } }.awaitAll() }
                 sandbox.faults.on(Route.GET_SESSION).delay(3_000) // the server holds one pooled connection for 3 s
                 shouldThrow<ClerkTimeoutException> { c.sessions.get(ids[round], stalled) }
-                delay(4_100) // replacements back off while pools keep going bad soon; after 4 s quiet the next is at once
+                // the stalled pool is replaced (at once, or once the back-off between replacements allows): calls go on
+                // until the next generation carries them
+                awaitUntil(timeoutMillis = 15_000, message = { "pool ${round + 2} in use" }) {
+                    c.sessions.get(ids[0], once).id shouldBe ids[0]
+                    Thread.getAllStackTraces().keys.any { it.name.startsWith("clerkkit-cio") && it.name.contains("-g${round + 2}-") }
+                }
             }
             c.sessions.get(ids[0], once).id shouldBe ids[0]
             // the current pool holds one connection; every connection of the two replaced pools is closed by the

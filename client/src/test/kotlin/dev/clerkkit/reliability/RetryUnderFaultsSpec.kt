@@ -1,10 +1,10 @@
 package dev.clerkkit.reliability
 
-import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTimeoutException
 import dev.clerkkit.errors.ClerkTransportException
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Fault
 import dev.clerkkit.testkit.RetryAfter

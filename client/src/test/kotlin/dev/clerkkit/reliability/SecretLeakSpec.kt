@@ -1,9 +1,9 @@
 package dev.clerkkit.reliability
 
-import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.sessions.SessionListParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import io.kotest.core.spec.style.FunSpec

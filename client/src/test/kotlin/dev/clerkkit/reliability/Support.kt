@@ -1,9 +1,9 @@
 package dev.clerkkit.reliability
 
-import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.RetryPolicy
+import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.testkit.ClerkSandbox
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -43,7 +43,7 @@ fun cioClient(sandbox: ClerkSandbox, sleeper: RecordingSleeper = RecordingSleepe
  * Polls [condition] until it holds, for at most [timeoutMillis] (a bounded wait for something asynchronous, e.g. the
  * server noticing closed sockets; nothing is measured). Fails with [message] when it never holds.
  */
-suspend fun awaitUntil(timeoutMillis: Long = 10_000, message: () -> String, condition: () -> Boolean) {
+suspend fun awaitUntil(timeoutMillis: Long = 10_000, message: () -> String, condition: suspend () -> Boolean) {
     try {
         withTimeout(timeoutMillis) { while (!condition()) delay(10) }
     } catch (e: kotlinx.coroutines.TimeoutCancellationException) {

@@ -21,9 +21,9 @@ import io.ktor.client.engine.mock.respond
 import io.ktor.http.HttpStatusCode
 import io.ktor.http.headersOf
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
-import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.withTimeout
 import java.io.ByteArrayOutputStream
 import java.io.PrintStream
@@ -74,7 +74,7 @@ class RedisRateBudgetSpec : FunSpec({
     }
 
     test("Redis keys hold a SHA-256 of the secret key, never the key itself") {
-        budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { a -> repeat(2) { a.acquire(Duration.ZERO) } ; a.pause(Duration.ofSeconds(30)) }
+        budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { a -> repeat(2) { a.acquire(Duration.ZERO) }; a.pause(Duration.ofSeconds(30)) }
         val keys = redis.inspect { it.keys("*") }
         keys.forEach { it shouldNotContain KEY }
         keys shouldContain "clerkkit:ratelimit:{${sha256(KEY)}}:window"
@@ -146,10 +146,13 @@ class RedisRateBudgetSpec : FunSpec({
     test("a 429 answered to one client pauses the other until Retry-After") {
         var n = 0
         val limited = MockEngine {
-            if (n++ == 0) respond("""{"errors":[{"code":"too_many_requests","message":"slow down"}]}""", HttpStatusCode.TooManyRequests,
-                headersOf("Content-Type" to listOf("application/json"), "Retry-After" to listOf("5")))
-            else respond("""{"object":"session","id":"sess_1","user_id":"u","client_id":"c","status":"active"}""",
-                HttpStatusCode.OK, headersOf("Content-Type", "application/json"))
+            if (n++ == 0) {
+                respond("""{"errors":[{"code":"too_many_requests","message":"slow down"}]}""", HttpStatusCode.TooManyRequests,
+                    headersOf("Content-Type" to listOf("application/json"), "Retry-After" to listOf("5")))
+            } else {
+                respond("""{"object":"session","id":"sess_1","user_id":"u","client_id":"c","status":"active"}""",
+                    HttpStatusCode.OK, headersOf("Content-Type", "application/json"))
+            }
         }
         val other = MockEngine { error("must not be sent") }
         budget(redis, RateLimit.of(100, Duration.ofSeconds(10))).use { ba ->

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger
  * - `sessions-openapi-2024-10-01.yml` for `POST /sessions/{id}/verify` (only that version has it);
  * - a *derived* spec, assembled at runtime from the unmodified `components:` section of `sessions-openapi.yml`
  *   plus three paths the published description lacks:
- *   `/sessions-paginated` (the live `{"data":[Session...],"total_count":N}` shape of `GET /sessions?paginated=true`,
+ *   `/sessions-paginated` (the live `{"data":[<Session>, ...],"total_count":N}` shape of `GET /sessions?paginated=true`,
  *   every `data` element checked against the spec's own `Session` schema), `/jwks` (RSA keys, transcribed from
  *   the full spec's `JWKS.rsa.PublicKey`) and `/errors` (`default: ClerkErrors`), used for error statuses an
  *   operation does not document (e.g. 429/503 from faults, 422 on tokens, 404 for unknown routes).

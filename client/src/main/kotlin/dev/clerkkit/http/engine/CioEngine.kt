@@ -6,7 +6,6 @@ import io.ktor.client.engine.cio.CIO
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Job
-import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
 import java.time.Duration
@@ -23,7 +22,7 @@ import java.util.concurrent.Executors
  *   ([cioKeepAliveMillis]);
  * - CIO's own request timer off (the pipeline's attempt timeout covers every call); one connect attempt.
  *
- * Hygiene: a pooled GET that breaks, stalls, times out, is answered with `Connection: close`, or brings an answer
+ * Hygiene: a pooled GET that breaks, stalls, times out or is cancelled, is answered with `Connection: close`, or brings an answer
  * that does not fit its request makes [CioPools] replace the whole pool (CIO would hand the next request to the bad
  * connection). A request after a transport failure of the same call, or on a pool marked bad and not replaced yet,
  * goes on a new connection of its own (`Connection: close`).
@@ -51,11 +50,10 @@ internal class CioEngine(private val config: ClerkConfig) : HttpEngine {
                     if (pooled) pools.markBad(generation, e.kind.name)
                     throw e
                 } catch (e: CancellationException) {
-                    // A timed-out exchange leaves its connection stalled behind the late answer. (A caller's own
-                    // cancellation is not a reason: CIO reads that answer and drops it, in order.)
-                    if (pooled && generateSequence<Throwable>(e) { it.cause }.take(16).any { it is TimeoutCancellationException }) {
-                        pools.markBad(generation, "an attempt timed out")
-                    }
+                    // A timed-out or cancelled exchange leaves its pooled connection with an answer pending, and CIO may
+                    // still write a request queued behind it: the pool is replaced, and the old one closes (dropping
+                    // what was queued) as soon as its calls have left.
+                    if (pooled) pools.markBad(generation, "a call was cancelled")
                     throw e
                 }
                 if (pooled && announcesClose(response)) {

@@ -3,8 +3,13 @@ package dev.clerkkit.http.engine
 import dev.clerkkit.BuiltInEngine
 import dev.clerkkit.ClerkConfig
 
-/** The engine a client's calls go through: the injected Ktor engine if any, else the configured built-in one. */
-internal fun createEngine(config: ClerkConfig): HttpEngine = when {
+/**
+ * The engine a client's calls go through: the injected Ktor engine if any, else the configured built-in one, with at
+ * most [ClerkConfig.maxConnections] requests in it at once ([ConcurrencyLimit]).
+ */
+internal fun createEngine(config: ClerkConfig): HttpEngine = ConcurrencyLimit(engineOf(config), config.maxConnections)
+
+private fun engineOf(config: ClerkConfig): HttpEngine = when {
     config.engine != null -> KtorEngine(config)
     else -> when (config.builtInEngine) {
         BuiltInEngine.OKHTTP -> OkHttpEngine(config)

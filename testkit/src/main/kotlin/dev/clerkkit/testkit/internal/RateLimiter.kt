@@ -1,7 +1,7 @@
 package dev.clerkkit.testkit.internal
 
-import dev.clerkkit.testkit.SandboxRateLimit
 import dev.clerkkit.testkit.RateLimitWindow
+import dev.clerkkit.testkit.SandboxRateLimit
 import java.time.Clock
 import java.util.concurrent.ConcurrentHashMap
 
