@@ -152,7 +152,7 @@ class ErrorConstructorsSpec : FunSpec({
         test("RateBudgetExhaustedException keeps the client's message") {
             val e = RateBudgetExhaustedException("sessions.list", Duration.ofMillis(1500), Duration.ofSeconds(1))
             e.message shouldBe "sessions.list not sent: the local rate budget is exhausted; a permit frees up in 1500 ms, " +
-                "later than this call may wait (1000 ms)"
+                "later than this call may wait (1000 ms); send it again then, or with a longer request timeout to queue for it"
             (e.availableAt > Instant.now().plusMillis(1000)) shouldBe true
             e.message shouldContain "1500 ms"
         }
