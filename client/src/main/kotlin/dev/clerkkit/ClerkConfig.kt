@@ -382,4 +382,12 @@ public enum class BuiltInEngine {
 
     /** Every call on Ktor's CIO engine. CIO gives every non-GET request a new connection (a TLS handshake over https). */
     CIO,
+
+    /**
+     * Every call on Ktor's Java engine, the JDK's `java.net.http.HttpClient` (what Clerk's official Java SDK uses):
+     * non-blocking, every method pooled, TLS 1.3, HTTP/2 where the server offers it. How long idle connections are kept
+     * is the JVM-wide system property `jdk.httpclient.keepalive.timeout` (default 20 minutes), not
+     * [ClerkConfig.keepAliveTime].
+     */
+    JAVA,
 }

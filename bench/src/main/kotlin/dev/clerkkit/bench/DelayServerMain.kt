@@ -6,12 +6,14 @@ import io.ktor.server.cio.CIO
 import io.ktor.server.engine.embeddedServer
 import io.ktor.server.response.respondText
 import io.ktor.server.routing.get
+import io.ktor.server.routing.post
 import io.ktor.server.routing.routing
 import kotlinx.coroutines.delay
 
 /**
  * A tiny async server for the 10,000-in-flight scenario (the testkit sandbox is one thread per connection):
- * Ktor server CIO answering `GET /v1/sessions/{id}` with one spec-valid Session after `--delay-ms` (default 1000).
+ * Ktor server CIO answering `GET /v1/sessions/{id}` with one spec-valid Session and `POST /v1/sessions/{id}/tokens`
+ * with a token (`{"object":"token","jwt":...}`, a fixed unsigned JWT) after `--delay-ms` (default 1000).
  * Args: `--port P --delay-ms D`. Prints `READY <port>`. Runs until killed or stdin closes.
  */
 object DelayServerMain {
@@ -30,6 +32,10 @@ object DelayServerMain {
                     delay(delayMs)
                     call.respondText(body.replace(fixedId, call.parameters["id"]!!), ContentType.Application.Json)
                 }
+                post("/v1/sessions/{id}/tokens") {
+                    delay(delayMs)
+                    call.respondText(TOKEN, ContentType.Application.Json)
+                }
             }
         }
         server.start(wait = false)
@@ -41,4 +47,6 @@ object DelayServerMain {
             kotlin.system.exitProcess(0)
         }.apply { isDaemon = false }.start()
     }
+
+    private const val TOKEN = "{\"object\":\"token\",\"jwt\":\"eyJhbGciOiJub25lIn0.eyJzaWQiOiJzZXNzX2luZmxpZ2h0In0.\"}"
 }

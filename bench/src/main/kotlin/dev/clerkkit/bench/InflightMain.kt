@@ -11,7 +11,8 @@ import java.time.Duration
 import java.util.concurrent.atomic.AtomicLong
 
 /**
- * One side of the 10,000-in-flight scenario, in a fresh JVM. Args: `ours|sdk baseUrl calls sdkThreads`.
+ * One side of the 10,000-in-flight scenario, in a fresh JVM. Args: `mode baseUrl calls sdkThreads`, mode
+ * `ours:<BuiltInEngine>:<maxConnections>:<get|createToken>` or `sdk:<get|createToken>`.
  * Prints `RESULT <label> <calls> <concurrency> <wall s> <peak threads> <heap after GC MB> <peak heap MB> <peak RSS MB> <cpu s> <errors>`.
  */
 object InflightMain {
@@ -31,54 +32,67 @@ object InflightMain {
         val sampling = java.util.concurrent.atomic.AtomicBoolean(true)
         var heapAfterGc = 0L
         val run: () -> Pair<String, Int>
-        when (mode) {
-            "ours:10000", "ours:2000" -> {
-                // maxConnections raised from the default 256: 10000 = every call on the wire at once; 2000 = as many
-                // connections as the SDK has threads. All 10,000 coroutines are in flight either way.
-                val conns = mode.substringAfter(':').toInt()
-                val client = ClerkClient {
-                    baseUrl = base
-                    secretKey = KEY
-                    rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF
-                    maxConnections = conns
-                    requestTimeout = Duration.ofSeconds(120)
-                    connectTimeout = Duration.ofSeconds(60)
-                }
-                runBlocking { repeat(50) { client.sessions.get(SESSION) } }
-                run = {
-                    runBlocking(Dispatchers.Default) {
-                        (1..calls).map {
-                            async {
-                                try {
-                                    client.sessions.get(SESSION)
-                                } catch (e: Exception) {
-                                    if (errors.incrementAndGet() == 1L) System.err.println("ours: $e")
-                                }
-                            }
-                        }.awaitAll()
-                    }
-                    "clerkkit Kotlin ($calls coroutines, maxConnections=$conns)" to calls
-                }
+        // mode: `ours:<BuiltInEngine>:<maxConnections>:<get|createToken>` or `sdk:<get|createToken>`
+        val parts = mode.split(':')
+        val op = parts.last()
+        require(op == "get" || op == "createToken") { "op: $op" }
+        if (parts[0] == "ours") {
+            val engine = dev.clerkkit.BuiltInEngine.valueOf(parts[1])
+            // maxConnections raised from the default 256: 10000 = every call on the wire at once; 2000 = as many
+            // connections as the SDK has threads. All 10,000 coroutines are in flight either way.
+            val conns = parts[2].toInt()
+            val client = ClerkClient {
+                baseUrl = base
+                secretKey = KEY
+                builtInEngine = engine
+                rateLimit = dev.clerkkit.ratelimit.RateLimit.OFF
+                maxConnections = conns
+                requestTimeout = Duration.ofSeconds(120)
+                connectTimeout = Duration.ofSeconds(60)
             }
-            else -> {
-                val sdk = Clerk.builder().bearerAuth(KEY).serverURL(base).build()
-                repeat(50) { sdk.sessions().get(SESSION) }
-                run = {
-                    val perThread = calls / sdkThreads
-                    val ts = (1..sdkThreads).map {
-                        Thread {
-                            repeat(perThread) {
-                                try {
-                                    sdk.sessions().get(SESSION).session().get()
-                                } catch (e: Exception) {
-                                    if (errors.incrementAndGet() == 1L) System.err.println("sdk: $e")
-                                }
+            val call: suspend () -> Unit = if (op == "get") {
+                { client.sessions.get(SESSION) }
+            } else {
+                { client.sessions.createToken(SESSION) }
+            }
+            runBlocking { repeat(50) { call() } }
+            run = {
+                runBlocking(Dispatchers.Default) {
+                    (1..calls).map {
+                        async {
+                            try {
+                                call()
+                            } catch (e: Exception) {
+                                if (errors.incrementAndGet() == 1L) System.err.println("ours: $e")
                             }
-                        }.apply { start() }
-                    }
-                    ts.forEach { it.join() }
-                    "official SDK ($sdkThreads threads × ${calls / sdkThreads} calls)" to sdkThreads
+                        }
+                    }.awaitAll()
                 }
+                "clerkkit Kotlin $op on $engine ($calls coroutines, maxConnections=$conns)" to calls
+            }
+        } else {
+            val sdk = Clerk.builder().bearerAuth(KEY).serverURL(base).build()
+            val call: () -> Unit = if (op == "get") {
+                { sdk.sessions().get(SESSION).session().get() }
+            } else {
+                { sdk.sessions().createToken(SESSION).`object`().get() }
+            }
+            repeat(50) { call() }
+            run = {
+                val perThread = calls / sdkThreads
+                val ts = (1..sdkThreads).map {
+                    Thread {
+                        repeat(perThread) {
+                            try {
+                                call()
+                            } catch (e: Exception) {
+                                if (errors.incrementAndGet() == 1L) System.err.println("sdk: $e")
+                            }
+                        }
+                    }.apply { start() }
+                }
+                ts.forEach { it.join() }
+                "official SDK $op ($sdkThreads threads × ${calls / sdkThreads} calls)" to sdkThreads
             }
         }
         System.gc()

@@ -322,7 +322,7 @@ object Main {
     // ---------------------------------------------------------------- 10,000 in flight
 
     private fun inflight() {
-        emit("\n## 10,000 GETs in flight against a delaying async server (each side in a fresh JVM, -Xmx2g)\n")
+        emit("\n## 10,000 calls in flight against a delaying async server (each side in a fresh JVM, -Xmx2g)\n")
         val port = java.net.ServerSocket(0).use { it.localPort }
         val delayMs = 1000
         Child("dev.clerkkit.bench.DelayServerMain", listOf("--port", "$port", "--delay-ms", "$delayMs"), listOf("-Xmx1g")).use { server ->
@@ -331,7 +331,11 @@ object Main {
             emit("server: Ktor server CIO 3.6.1 in its own JVM, answers after $delayMs ms\n")
             emit("| client | calls | concurrency | wall s | peak live threads | heap used after GC mid-flight MB | peak heap used (sampled) MB | peak RSS MB | process CPU s | errors |")
             emit("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-            for (mode in listOf("ours:10000", "ours:2000", "sdk")) {
+            // -Dbench.inflightModes=... (comma-separated InflightMain modes) runs a subset
+            val modes = System.getProperty("bench.inflightModes")?.split(',')?.map { it.trim() } ?: listOf("get", "createToken").flatMap { op ->
+                listOf("OKHTTP", "CIO_READS_OKHTTP_WRITES", "CIO", "JAVA").map { "ours:$it:10000:$op" } + "ours:OKHTTP:2000:$op" + "sdk:$op"
+            }
+            for (mode in modes) {
                 Child("dev.clerkkit.bench.InflightMain", listOf(mode, base, "10000", if (quick) "500" else "2000"), listOf("-Xmx2g")).use { c ->
                     val r = c.await("RESULT").joinToString(" ").removePrefix("RESULT ").split('|')
                     emit("| ${r.joinToString(" | ")} |")

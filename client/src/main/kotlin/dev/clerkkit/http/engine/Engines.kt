@@ -14,6 +14,7 @@ private fun engineOf(config: ClerkConfig): HttpEngine = when {
     else -> when (config.builtInEngine) {
         BuiltInEngine.OKHTTP -> OkHttpEngine(config)
         BuiltInEngine.CIO -> CioEngine(config)
+        BuiltInEngine.JAVA -> JavaEngine(config)
         BuiltInEngine.CIO_READS_OKHTTP_WRITES -> RoutingEngine(reads = CioEngine(config), writes = OkHttpEngine(config))
     }
 }
