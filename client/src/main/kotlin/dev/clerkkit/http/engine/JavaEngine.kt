@@ -6,6 +6,7 @@ import io.ktor.client.engine.java.Java
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
+import java.util.concurrent.Executors
 import javax.net.ssl.SSLContext
 import java.net.http.HttpClient as JdkHttpClient
 
@@ -17,8 +18,9 @@ import java.net.http.HttpClient as JdkHttpClient
  * - connect timeout from the configuration; the socket timeout has no JDK equivalent: the pipeline's attempt timeout
  *   bounds every exchange;
  * - the configured trust store; no proxy (as the other adapters);
- * - its work runs on this adapter's elastic pool (`clerkkit-jdk<N>-<M>` threads, idle ones let go after
- *   [OkHttpEngine.IDLE_THREAD_SECONDS] seconds), shut down by [close].
+ * - its work (the JDK client's completions and Ktor's body reading) runs on a fixed pool of [ENGINE_THREADS]
+ *   `clerkkit-jdk<N>-<M>` threads: the JDK client never blocks them, so calls in flight cost no thread each (an
+ *   elastic pool grew to a thread per completing call at 10,000 in flight). Shut down by [close].
  *
  * What the JDK decides for the whole JVM, not per client: how long idle connections are kept (system property
  * `jdk.httpclient.keepalive.timeout`, default 1,200 s, so [ClerkConfig.keepAliveTime] does not apply) and how many are
@@ -27,7 +29,7 @@ import java.net.http.HttpClient as JdkHttpClient
  * (`HttpClient-<N>-SelectorManager`) ends once the closed client has been garbage-collected.
  */
 internal class JavaEngine(config: ClerkConfig) : HttpEngine {
-    private val executor = elasticPool(daemonThreads("clerkkit-jdk${nextEngineId()}-"), OkHttpEngine.IDLE_THREAD_SECONDS)
+    private val executor = Executors.newFixedThreadPool(ENGINE_THREADS, daemonThreads("clerkkit-jdk${nextEngineId()}-"))
     private val dispatcher = executor.asCoroutineDispatcher()
     private val client: HttpClient = HttpClient(Java) {
         engine {
