@@ -115,4 +115,4 @@ public class LocalRateBudget private constructor(
 }
 
 /** `delay` rounded up to whole milliseconds, so a sub-millisecond wait does not spin. */
-internal val ceilMillisDelay: Sleeper = Sleeper { d -> kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000) }
+private val ceilMillisDelay: Sleeper = Sleeper { d -> kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000) }
