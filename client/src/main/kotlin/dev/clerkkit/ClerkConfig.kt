@@ -119,6 +119,12 @@ public class ClerkConfig protected constructor(builder: Builder) {
     /** Stages added to the pipeline (see `http/Pipeline.kt`), in the order added, per position. */
     private val addedStages: List<Pair<StagePosition, Stage>> = builder.addedStages.toList()
 
+    /** Monotonic nanoseconds for the rate budget and the time budget of a call (tests pass a virtual clock). */
+    @get:JvmSynthetic internal val nanoClock: () -> Long = builder.nanoClock
+
+    /** How the built-in rate budget waits (tests pass a virtual sleeper). */
+    @get:JvmSynthetic internal val rateSleeper: Sleeper? = builder.rateSleeper
+
     @JvmSynthetic
     internal fun stages(position: StagePosition): List<Stage> = addedStages.filter { it.first == position }.map { it.second }
 
@@ -157,6 +163,7 @@ public class ClerkConfig protected constructor(builder: Builder) {
         it.trustStore = trustStore; it.builtInEngine = builtInEngine; it.engine = engine; it.jwtKey = jwtKey
         it.rateLimit = rateLimitSetting; it.rateBudget = rateBudget; it.maxRateLimitPause = maxRateLimitPause
         it.addedStages += addedStages
+        it.nanoClock = nanoClock; it.rateSleeper = rateSleeper
     }
 
     override fun toString(): String =
@@ -210,6 +217,8 @@ public class ClerkConfig protected constructor(builder: Builder) {
         /** See [ClerkConfig.maxRateLimitPause]. */
         @get:JvmSynthetic @set:JvmSynthetic public var maxRateLimitPause: Duration = Duration.ofSeconds(10)
         internal val addedStages = mutableListOf<Pair<StagePosition, Stage>>()
+        @get:JvmSynthetic @set:JvmSynthetic internal var nanoClock: () -> Long = System::nanoTime
+        @get:JvmSynthetic @set:JvmSynthetic internal var rateSleeper: Sleeper? = null
 
         /** Sets [secretKey]. */
         public fun secretKey(value: String): Builder = apply { secretKey = value }

@@ -243,14 +243,20 @@ public open class ClerkTransportException @JvmOverloads constructor(
 /**
  * A connect, socket or whole-request timeout elapsed.
  *
+ * A whole-request timeout covers the attempt's wait for a rate-budget permit too: [rateBudgetWait] says how much of
+ * it went waiting (zero when the attempt had its permit at once). A call whose permit would come later than its
+ * request timeout is not sent and fails with [RateBudgetExhaustedException] instead.
+ *
  * @constructor For code that fakes the client: [operation], the full [message], [mayHaveReachedServer] (`false` for a
- *   connect timeout), and the underlying [cause] (default `null`).
+ *   connect timeout), the underlying [cause] (default `null`) and [rateBudgetWait] (default zero).
  */
 public class ClerkTimeoutException @JvmOverloads constructor(
     operation: String,
     message: String,
     mayHaveReachedServer: Boolean,
     cause: Throwable? = null,
+    /** How much of the request timeout this attempt spent waiting for its rate-budget permit. */
+    public val rateBudgetWait: Duration = Duration.ZERO,
 ) : ClerkTransportException(operation, message, mayHaveReachedServer, cause)
 
 /**

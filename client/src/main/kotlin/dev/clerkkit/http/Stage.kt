@@ -61,6 +61,8 @@ internal data class ApiRequest(
     val attempt: Int = 1,
     /** The previous attempt failed below HTTP (engines may then use a fresh connection). */
     val afterTransportFailure: Boolean = false,
+    /** How long this attempt waited for its rate-budget permit: it counts against the attempt's request timeout. */
+    val rateBudgetWait: java.time.Duration = java.time.Duration.ZERO,
 ) {
     val method: String get() = operation.method
 

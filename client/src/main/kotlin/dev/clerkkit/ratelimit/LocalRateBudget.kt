@@ -2,12 +2,19 @@ package dev.clerkkit.ratelimit
 
 import dev.clerkkit.Sleeper
 import java.time.Duration
+import java.util.PriorityQueue
 
 /**
- * A [RateBudget] for this process: a sliding-window log of the last [RateLimit.requests] grants. A permit is free
- * when fewer than `requests` were granted in the last `window`; otherwise the caller suspends until the oldest grant
- * leaves the window (and fails at once when that is later than its `maxWait`). [pause] holds every permit back until
- * a point in time. Thread-safe; the state is a few words and one array of [RateLimit.requests] timestamps.
+ * A [RateBudget] for this process. A permit is held from the moment it is taken until [RateLimit.window] after its
+ * attempt ended ([release]); a permit is free when fewer than [RateLimit.requests] are held. So a request reaches
+ * Clerk between the moment its permit was taken and the moment its attempt ended, and no two requests more than
+ * `requests` apart in that order can reach Clerk less than `window` apart: Clerk sees at most `requests` in any
+ * interval of length `window`, whatever the phase of its own windows and however long each request takes (the
+ * latency is the margin: each permit is held that much longer). A cold client's first burst is `requests` at most.
+ *
+ * Without a free permit the caller suspends until one frees up (and fails at once when that is later than its
+ * `maxWait`). [pause] holds every permit back until a point in time. Thread-safe; the state is a counter and one
+ * heap of at most [RateLimit.requests] end times.
  *
  * The client creates one from [dev.clerkkit.ClerkConfig.rateLimit] unless [dev.clerkkit.ClerkConfig.rateBudget] is set.
  */
@@ -27,10 +34,10 @@ public class LocalRateBudget private constructor(
 
     private val windowNanos: Long = limit.window.toNanos()
     private val lock = Any()
-    /** Ring buffer of grant times, oldest at [head]. */
-    private val grants = LongArray(limit.requests)
-    private var head = 0
-    private var size = 0
+    /** Permits taken whose attempt has not ended. */
+    private var inFlight = 0
+    /** When the attempts of the other held permits ended (oldest first). */
+    private val ended = PriorityQueue<Long>(Comparator { a, b -> a.compareTo(b) })
     private var paused = false
     private var pausedUntil = 0L
 
@@ -50,6 +57,16 @@ public class LocalRateBudget private constructor(
         }
     }
 
+    override suspend fun release() {
+        val now = clock()
+        synchronized(lock) {
+            if (inFlight > 0) {
+                inFlight--
+                ended.add(now)
+            }
+        }
+    }
+
     override suspend fun pause(duration: Duration) {
         if (duration.isNegative || duration.isZero) return
         val until = clock() + duration.toNanos()
@@ -66,10 +83,10 @@ public class LocalRateBudget private constructor(
         val now = clock()
         if (paused && pausedUntil - now > 0) return 0
         evict(now)
-        limit.requests - size
+        limit.requests - inFlight - ended.size
     }
 
-    /** Takes a permit at [now] and returns 0, or returns the nanoseconds until one frees up. Under [lock]. */
+    /** Takes a permit at [now] and returns 0, or returns the nanoseconds until one frees up at the earliest. Under [lock]. */
     private fun tryTake(now: Long): Long {
         if (paused) {
             val left = pausedUntil - now
@@ -77,19 +94,17 @@ public class LocalRateBudget private constructor(
             paused = false
         }
         evict(now)
-        if (size < grants.size) {
-            grants[(head + size) % grants.size] = now
-            size++
+        if (inFlight + ended.size < limit.requests) {
+            inFlight++
             return 0
         }
-        return (grants[head] + windowNanos - now).coerceAtLeast(1)
+        // every permit held by an attempt in flight: one frees a window after the first of them ends, at the earliest
+        val oldest = ended.peek() ?: return windowNanos
+        return (oldest + windowNanos - now).coerceAtLeast(1)
     }
 
     private fun evict(now: Long) {
-        while (size > 0 && now - grants[head] >= windowNanos) {
-            head = (head + 1) % grants.size
-            size--
-        }
+        while (ended.isNotEmpty() && now - ended.peek() >= windowNanos) ended.poll()
     }
 
     override fun toString(): String = "LocalRateBudget($limit)"

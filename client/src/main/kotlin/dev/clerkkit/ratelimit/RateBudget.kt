@@ -12,6 +12,10 @@ import java.time.Duration
  *
  * Implementations must be thread-safe, must never block a thread while waiting (suspend instead), and must be
  * cancellable: a caller cancelled while waiting takes no permit and gives back none it did not take.
+ *
+ * The client calls [release] once for every permit it took, when that attempt has ended. A budget that holds each
+ * permit until a window after its release (as the built-in ones do) keeps Clerk's view to the limit whatever the
+ * requests' latency; one that counts from [acquire] only can let Clerk see more than the limit in one of its windows.
  */
 public interface RateBudget {
     /**
@@ -20,6 +24,12 @@ public interface RateBudget {
      *   permit frees up, which is more than [maxWait].
      */
     public suspend fun acquire(maxWait: Duration): Duration?
+
+    /**
+     * The attempt of one permit taken by [acquire] has ended (answered, failed, timed out or cancelled): from now the
+     * permit ages out of the window. Called exactly once per permit taken, also on cancellation. Default: nothing.
+     */
+    public suspend fun release() {}
 
     /**
      * Clerk answered 429 (e.g. another client spent the same instance's budget): give out no permit for [duration]

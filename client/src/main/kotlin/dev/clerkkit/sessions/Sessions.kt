@@ -47,6 +47,39 @@ public interface Sessions {
     }
 
     /**
+     * The user's active sessions, newest first, read lazily page by page as [listAll] does (one flow reads like one
+     * call; a session that moves between pages while it is read is emitted once).
+     * @throws IllegalArgumentException if [userId] is blank.
+     */
+    public fun listActive(userId: String, options: RequestOptions = RequestOptions.NONE): Flow<Session> =
+        activeSessions(this, SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }, options)
+
+    /** The active sessions of the client (device) [clientId], newest first: see [listActive]. */
+    public fun listActiveByClient(clientId: String, options: RequestOptions = RequestOptions.NONE): Flow<Session> =
+        activeSessions(this, SessionListParams { this.clientId = clientId; status = SessionStatus.ACTIVE }, options)
+
+    /**
+     * Signs [userId] out everywhere: lists the user's active sessions (every page, before revoking any: a listing
+     * failure is thrown and nothing is revoked), then revokes each except those in [except], [concurrency] at a time
+     * (default [DEFAULT_REVOKE_CONCURRENCY], 1..64), each revoke through the client's rate budget and retries.
+     * Never stops at a failure: the [RevokeAllReport] says what was revoked, what was already gone (revoked, ended or
+     * not found: not an error) and what failed with which error. Sessions created after the listing are not revoked.
+     *
+     * [onProgress], when given, gets a report after every page listed, after revokes at most every 2 s, and the final
+     * one (called on the workers' threads; keep it short). Cancelling the call stops it promptly (revokes in flight
+     * are aborted): the run ends with [RevokeAllCancelledException] inside the cancelled coroutine, and its report, the
+     * last one passed to [onProgress] (`cancelled` true), says what was done. Built on [listPage], [revoke] and [get] only, so it works over any implementation of this interface.
+     * @throws IllegalArgumentException for a blank [userId] or [concurrency] out of range, before any I/O.
+     */
+    public suspend fun revokeAll(
+        userId: String,
+        except: Set<String> = emptySet(),
+        concurrency: Int = DEFAULT_REVOKE_CONCURRENCY,
+        onProgress: java.util.function.Consumer<RevokeAllReport>? = null,
+        options: RequestOptions = RequestOptions.NONE,
+    ): RevokeAllReport = revokeAllOf(this, userId, except, concurrency, onProgress, options)
+
+    /**
      * `POST /sessions`: a new active session (testing instances only; Clerk refuses it in production). Not retried on
      * 5xx or after a connection failure that may have reached Clerk (it could create two sessions).
      */
@@ -150,5 +183,8 @@ public interface Sessions {
     public companion object {
         /** Sessions per request of [listAll] when `params.limit` is not set: 100. */
         public const val DEFAULT_PAGE_SIZE: Int = 100
+
+        /** Revokes [revokeAll] runs at once unless told: 8. */
+        public const val DEFAULT_REVOKE_CONCURRENCY: Int = 8
     }
 }

@@ -7,6 +7,7 @@ import dev.clerkkit.sessions.CreateTokenFromTemplateParams
 import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.GetSessionParams
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.RevokeAllReport
 import dev.clerkkit.sessions.RevokeSessionParams
 import dev.clerkkit.sessions.Session
 import dev.clerkkit.sessions.SessionListParams
@@ -19,6 +20,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import java.util.concurrent.CompletableFuture
+import java.util.function.Consumer
 import java.util.stream.Stream
 
 /**
@@ -140,6 +142,36 @@ public interface SessionsAsync {
         createTokenFromTemplate(CreateTokenFromTemplateParams.builder().sessionId(sessionId).templateName(templateName).build())
 
     /**
+     * The user's active sessions, newest first, lazily page by page: [dev.clerkkit.sessions.Sessions.listActive].
+     * Close the stream (try-with-resources) if you stop early. By default (for implementations other than
+     * clerkkit's, e.g. your fake; wrap a fake `Sessions` with [of] instead) this throws [UnsupportedOperationException].
+     */
+    public fun listActive(userId: String): Stream<Session> = unsupported("listActive")
+
+    /** The active sessions of the client (device) [clientId], newest first: see [listActive]. */
+    public fun listActiveByClient(clientId: String): Stream<Session> = unsupported("listActiveByClient")
+
+    /**
+     * Signs [userId] out everywhere: [dev.clerkkit.sessions.Sessions.revokeAll] with nothing kept, 8 at a time,
+     * no progress listener. The future completes with the report (failures are in it, not thrown); cancelling it
+     * stops the run promptly.
+     */
+    public fun revokeAll(userId: String): CompletableFuture<RevokeAllReport> = revokeAll(userId, emptySet())
+
+    /** [revokeAll] keeping the sessions in [except] (e.g. the current one) active. */
+    public fun revokeAll(userId: String, except: Set<String>): CompletableFuture<RevokeAllReport> =
+        revokeAll(userId, except, Sessions.DEFAULT_REVOKE_CONCURRENCY, null)
+
+    /**
+     * [revokeAll] with [concurrency] revokes at once (1..64) and [onProgress] (nullable) getting a report after every
+     * page listed, at most every 2 s while revoking, and at the end, also when cancelled (then the future is cancelled
+     * and this last report says what was done). By default (other implementations) throws
+     * [UnsupportedOperationException].
+     */
+    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
+        unsupported("revokeAll")
+
+    /**
      * The same operations answering with a [ClerkResponse] (HTTP status, headers, Clerk's trace id and the value).
      * By default (for implementations other than clerkkit's) this throws [UnsupportedOperationException].
      */
@@ -188,6 +220,13 @@ internal class DefaultSessionsAsync(private val sessions: Sessions, private val 
     override fun list(params: SessionListParams, options: RequestOptions) = calls.future { sessions.list(params, options) }
     override fun listPage(params: SessionListParams, options: RequestOptions) = calls.future { sessions.listPage(params, options) }
     override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
+    override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
+    override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
+    override fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> {
+        checkRevokeAll(userId, concurrency)
+        val kept = except.toSet()
+        return calls.future { sessions.revokeAll(userId, kept, concurrency, onProgress) }
+    }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.future { sessions.create(params, options) }
     override fun get(params: GetSessionParams, options: RequestOptions) = calls.future { sessions.get(params, options) }
     override fun refresh(params: RefreshSessionParams, options: RequestOptions) = calls.future { sessions.refresh(params, options) }
@@ -216,4 +255,13 @@ internal class DefaultSessionsAsync(private val sessions: Sessions, private val 
         override fun createTokenFromTemplate(params: CreateTokenFromTemplateParams, options: RequestOptions) =
             calls.future { raw.createTokenFromTemplate(params, options) }
     }
+}
+
+private fun SessionsAsync.unsupported(what: String): Nothing =
+    throw UnsupportedOperationException("${javaClass.name} has no $what (wrap a Sessions with SessionsAsync.of instead)")
+
+/** [dev.clerkkit.sessions.Sessions.revokeAll]'s input checks, on the caller's thread. */
+internal fun checkRevokeAll(userId: String, concurrency: Int) {
+    require(userId.isNotBlank()) { "userId must not be blank" }
+    require(concurrency in 1..64) { "concurrency must be in 1..64, was $concurrency" }
 }

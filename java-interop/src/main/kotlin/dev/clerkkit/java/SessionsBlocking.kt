@@ -7,6 +7,7 @@ import dev.clerkkit.sessions.CreateTokenFromTemplateParams
 import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.GetSessionParams
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.RevokeAllReport
 import dev.clerkkit.sessions.RevokeSessionParams
 import dev.clerkkit.sessions.Session
 import dev.clerkkit.sessions.SessionListParams
@@ -18,6 +19,7 @@ import dev.clerkkit.sessions.VerifySessionParams
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import java.util.function.Consumer
 import java.util.stream.Stream
 
 /**
@@ -111,6 +113,26 @@ public interface SessionsBlocking {
     public fun createTokenFromTemplate(sessionId: String, templateName: String): SessionToken =
         createTokenFromTemplate(CreateTokenFromTemplateParams.builder().sessionId(sessionId).templateName(templateName).build())
 
+    /** The user's active sessions, newest first, lazily: see [SessionsAsync.listActive]. Default: unsupported. */
+    public fun listActive(userId: String): Stream<Session> = throw UnsupportedOperationException("${javaClass.name} has no listActive")
+
+    /** The active sessions of the client [clientId], newest first: see [SessionsAsync.listActive]. Default: unsupported. */
+    public fun listActiveByClient(clientId: String): Stream<Session> = throw UnsupportedOperationException("${javaClass.name} has no listActiveByClient")
+
+    /** Signs [userId] out everywhere and waits for the report: see [SessionsAsync.revokeAll]. */
+    public fun revokeAll(userId: String): RevokeAllReport = revokeAll(userId, emptySet())
+
+    /** [revokeAll] keeping the sessions in [except] active. */
+    public fun revokeAll(userId: String, except: Set<String>): RevokeAllReport =
+        revokeAll(userId, except, Sessions.DEFAULT_REVOKE_CONCURRENCY, null)
+
+    /**
+     * [revokeAll] with [concurrency] (1..64) and [onProgress] (nullable): see [SessionsAsync.revokeAll]. An interrupt
+     * of the waiting thread cancels the run; [onProgress] then gets the last report. Default: unsupported.
+     */
+    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
+        throw UnsupportedOperationException("${javaClass.name} has no revokeAll")
+
     /** The same operations answering with a [ClerkResponse]; by default [UnsupportedOperationException]. */
     public fun withRawResponse(): WithRawResponse =
         throw UnsupportedOperationException("${javaClass.name} has no raw responses (only clerkkit's own SessionsBlocking has)")
@@ -150,6 +172,13 @@ internal class DefaultSessionsBlocking(private val sessions: Sessions, private v
     override fun list(params: SessionListParams, options: RequestOptions) = calls.blocking { sessions.list(params, options) }
     override fun listPage(params: SessionListParams, options: RequestOptions) = calls.blocking { sessions.listPage(params, options) }
     override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
+    override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
+    override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
+    override fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport {
+        checkRevokeAll(userId, concurrency)
+        val kept = except.toSet()
+        return calls.blocking { sessions.revokeAll(userId, kept, concurrency, onProgress) }
+    }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.blocking { sessions.create(params, options) }
     override fun get(params: GetSessionParams, options: RequestOptions) = calls.blocking { sessions.get(params, options) }
     override fun refresh(params: RefreshSessionParams, options: RequestOptions) = calls.blocking { sessions.refresh(params, options) }

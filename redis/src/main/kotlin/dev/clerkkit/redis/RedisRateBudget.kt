@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicLong
 
 /**
  * A [RateBudget] shared by every process that points at the same Redis with the same Clerk secret key: one sliding
- * window of [limit] per Clerk instance, kept in Redis and updated atomically by one Lua script per acquisition.
+ * window of [limit] per Clerk instance, kept in Redis and updated atomically by one Lua script per acquisition and
+ * one per release. As in [LocalRateBudget], a permit is held from the moment it is taken until [RateLimit.window]
+ * after its attempt ended, so Clerk sees at most `requests` in any interval of length `window` whatever the phase of
+ * its windows and the requests' latency. A permit whose release never comes (its process died) counts as ended
+ * [Builder.permitHold] after it was taken.
  *
  * ```kotlin
  * val budget = RedisRateBudget.create("redis://localhost:6379", secretKey)
@@ -77,6 +81,9 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
     private val degraded = AtomicBoolean(false)
     private val memberPrefix = UUID.randomUUID().toString()
     private val sequence = AtomicLong()
+    private val permitHold: Duration = builder.permitHold
+    /** Members of this process's permits in flight; [LOCAL] for one the fallback gave. Permits are interchangeable. */
+    private val held = java.util.concurrent.ConcurrentLinkedDeque<String>()
 
     init {
         require(!limit.isOff) {
@@ -87,16 +94,23 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
     override suspend fun acquire(maxWait: Duration): Duration? {
         val deadline = System.nanoTime() + maxWait.toNanos().coerceAtLeast(0)
         while (true) {
+            val member = "$memberPrefix:${sequence.incrementAndGet()}"
             val waitMs = redis { c ->
                 c.evalScript(ACQUIRE, arrayOf(windowKey, pauseKey), limit.requests.toString(), limit.window.toMillis().toString(),
-                    "$memberPrefix:${sequence.incrementAndGet()}")
-            } ?: return fallback.acquire(Duration.ofNanos((deadline - System.nanoTime()).coerceAtLeast(0)))
-            if (waitMs <= 0L) return null
+                    member, permitHold.toMillis().toString())
+            } ?: return fallback.acquire(Duration.ofNanos((deadline - System.nanoTime()).coerceAtLeast(0))).also { if (it == null) held.add(LOCAL) }
+            if (waitMs <= 0L) { held.add(member); return null }
             val wait = Duration.ofMillis(waitMs)
             // Nothing is reserved in Redis while waiting: a cancelled waiter has taken nothing.
             if (System.nanoTime() + wait.toNanos() - deadline > 0) return wait
             delay(waitMs)
         }
+    }
+
+    override suspend fun release() {
+        val member = held.pollFirst() ?: return
+        if (member == LOCAL) return fallback.release()
+        redis { c -> c.evalScript(RELEASE, arrayOf(windowKey), member, limit.window.toMillis().toString()) }
     }
 
     override suspend fun pause(duration: Duration) {
@@ -187,6 +201,7 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
         internal var keyPrefix: String = "clerkkit:ratelimit"
         internal var commandTimeout: Duration = Duration.ofMillis(500)
         internal var reconnectInterval: Duration = Duration.ofSeconds(5)
+        internal var permitHold: Duration = Duration.ofSeconds(120)
 
         /** The shared limit. Default [RateLimit.forKey] of the secret key (required for other keys; not [RateLimit.OFF]). */
         public fun limit(value: RateLimit): Builder = apply { require(!value.isOff) { "limit must not be OFF" }; limit = value }
@@ -209,6 +224,16 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
             reconnectInterval = value
         }
 
+        /**
+         * How long a permit taken but never released (its process died mid-call) keeps counting as in flight; it then
+         * ages out of the window like a released one. Longer than any call's attempt (its request timeout).
+         * Default 120 s.
+         */
+        public fun permitHold(value: Duration): Builder = apply {
+            require(!value.isNegative && !value.isZero) { "permitHold must be positive, was $value" }
+            permitHold = value
+        }
+
         /** Creates the budget (no I/O: Redis is first contacted by the first acquisition). */
         public fun build(): RedisRateBudget = RedisRateBudget(this)
 
@@ -219,6 +244,7 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
     public companion object {
         private val log = LoggerFactory.getLogger(RedisRateBudget::class.java)
         private const val GRACE_MS = 250L
+        private const val LOCAL = ""
 
         /**
          * A budget in the Redis at [redisUri] (Lettuce URI syntax: `redis://[[user:]password@]host[:port][/db]`,
@@ -258,9 +284,11 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
         }
 
         /**
-         * KEYS: window (sorted set of grant times in µs), pause (a key whose TTL is the pause). ARGV: limit, window in
-         * ms, a unique member. Returns 0 when a permit was taken, else the milliseconds until one frees up (>= 1).
-         * Time is Redis' own (`TIME`): one clock for every client.
+         * KEYS: window (sorted set of held permits, scored by when their attempt ended, in µs; a permit in flight is
+         * scored by when it is assumed to have ended, its grant time plus the hold), pause (a key whose TTL is the
+         * pause). ARGV: limit, window in ms, a unique member, hold in ms. Returns 0 when a permit was taken, else the
+         * milliseconds until one frees up at the earliest (>= 1). Time is Redis' own (`TIME`): one clock for every
+         * client.
          */
         private val ACQUIRE = Script(
             """
@@ -268,20 +296,33 @@ public class RedisRateBudget protected constructor(builder: Builder) : RateBudge
             if paused > 0 then return paused end
             local limit = tonumber(ARGV[1])
             local windowMs = tonumber(ARGV[2])
+            local holdMs = tonumber(ARGV[4])
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local windowUs = windowMs * 1000
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - windowUs)
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - windowUs))
             local used = redis.call('ZCARD', KEYS[1])
             if used < limit then
-              redis.call('ZADD', KEYS[1], now, ARGV[3])
-              redis.call('PEXPIRE', KEYS[1], windowMs)
+              redis.call('ZADD', KEYS[1], string.format('%.0f', now + holdMs * 1000), ARGV[3])
+              redis.call('PEXPIRE', KEYS[1], windowMs + holdMs)
               return 0
             end
             local freeing = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
-            local wait = math.ceil((tonumber(freeing[2]) + windowUs - now) / 1000)
+            local ends = tonumber(freeing[2])
+            if ends < now then ends = now end
+            local wait = math.ceil((ends + windowUs - now) / 1000)
             if wait < 1 then wait = 1 end
             return wait
+            """.trimIndent(),
+        )
+
+        /** KEYS: window. ARGV: the member of a permit in flight, window in ms. Scores it by now, its attempt's end. */
+        private val RELEASE = Script(
+            """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now), ARGV[1])
+            return 0
             """.trimIndent(),
         )
 

@@ -21,6 +21,7 @@ import io.ktor.client.engine.mock.respond
 import io.ktor.http.HttpStatusCode
 import io.ktor.http.headersOf
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.async
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
@@ -48,6 +49,9 @@ private suspend fun captureStderr(block: suspend () -> Unit): String {
     return buffer.toString()
 }
 
+/** A permit for an attempt that ends at once: [RateBudget.acquire], then [RateBudget.release] when taken. */
+private suspend fun dev.clerkkit.ratelimit.RateBudget.take(maxWait: Duration): Duration? = acquire(maxWait).also { if (it == null) release() }
+
 private fun budget(redis: RedisServer, limit: RateLimit, key: String = KEY) =
     RedisRateBudget.builder(redis.uri, key).limit(limit).build()
 
@@ -59,37 +63,37 @@ class RedisRateBudgetSpec : FunSpec({
     test("two budgets (two Redis clients, as two processes would have) share one window per secret key") {
         budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { a ->
             budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { b ->
-                repeat(3) { a.acquire(Duration.ZERO) shouldBe null }
-                repeat(2) { b.acquire(Duration.ZERO) shouldBe null }
+                repeat(3) { a.take(Duration.ZERO) shouldBe null }
+                repeat(2) { b.take(Duration.ZERO) shouldBe null }
                 for (x in listOf(a, b)) {
-                    val wait = x.acquire(Duration.ZERO).shouldNotBeNull()
+                    val wait = x.take(Duration.ZERO).shouldNotBeNull()
                     wait shouldBeGreaterThan Duration.ofMinutes(59)
                     wait shouldBeLessThanOrEqualTo Duration.ofHours(1)
                 }
                 budget(redis, RateLimit.of(5, Duration.ofHours(1)), OTHER_KEY).use { other ->
-                    other.acquire(Duration.ZERO) shouldBe null // another instance, another budget
+                    other.take(Duration.ZERO) shouldBe null // another instance, another budget
                 }
             }
         }
     }
 
     test("Redis keys hold a SHA-256 of the secret key, never the key itself") {
-        budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { a -> repeat(2) { a.acquire(Duration.ZERO) }; a.pause(Duration.ofSeconds(30)) }
+        budget(redis, RateLimit.of(5, Duration.ofHours(1))).use { a -> repeat(2) { a.take(Duration.ZERO) }; a.pause(Duration.ofSeconds(30)) }
         val keys = redis.inspect { it.keys("*") }
         keys.forEach { it shouldNotContain KEY }
         keys shouldContain "clerkkit:ratelimit:{${sha256(KEY)}}:window"
         keys shouldContain "clerkkit:ratelimit:{${sha256(KEY)}}:pause"
         redis.inspect { it.zcard("clerkkit:ratelimit:{${sha256(KEY)}}:window") } shouldBe 2
-        redis.inspect { it.pttl("clerkkit:ratelimit:{${sha256(KEY)}}:window") }.let { it shouldBeGreaterThan 0L; it shouldBeLessThanOrEqualTo 3_600_000L }
+        redis.inspect { it.pttl("clerkkit:ratelimit:{${sha256(KEY)}}:window") }.let { it shouldBeGreaterThan 0L; it shouldBeLessThanOrEqualTo 3_600_000L + 120_000L }
     }
 
     test("a caller waits (suspending) for the shared window to free a slot, then gets it") {
         budget(redis, RateLimit.of(2, Duration.ofMillis(400))).use { a ->
             budget(redis, RateLimit.of(2, Duration.ofMillis(400))).use { b ->
-                repeat(2) { a.acquire(Duration.ZERO) shouldBe null }
-                val wait = b.acquire(Duration.ZERO).shouldNotBeNull()
+                repeat(2) { a.take(Duration.ZERO) shouldBe null }
+                val wait = b.take(Duration.ZERO).shouldNotBeNull()
                 wait shouldBeLessThanOrEqualTo Duration.ofMillis(400)
-                b.acquire(Duration.ofSeconds(5)) shouldBe null
+                b.take(Duration.ofSeconds(5)) shouldBe null
             }
         }
     }
@@ -99,7 +103,7 @@ class RedisRateBudgetSpec : FunSpec({
             budget(redis, RateLimit.of(100, Duration.ofSeconds(10))).use { b ->
                 a.pause(Duration.ofSeconds(5))
                 b.pause(Duration.ofSeconds(1))
-                val wait = b.acquire(Duration.ZERO).shouldNotBeNull()
+                val wait = b.take(Duration.ZERO).shouldNotBeNull()
                 wait shouldBeGreaterThan Duration.ofSeconds(4)
                 wait shouldBeLessThanOrEqualTo Duration.ofSeconds(5)
             }
@@ -108,10 +112,10 @@ class RedisRateBudgetSpec : FunSpec({
 
     test("a waiter cancelled while waiting takes nothing") {
         budget(redis, RateLimit.of(1, Duration.ofSeconds(3))).use { a ->
-            a.acquire(Duration.ZERO) shouldBe null
+            a.take(Duration.ZERO) shouldBe null
             coroutineScope {
                 val started = CompletableDeferred<Unit>()
-                val waiter = launch { started.complete(Unit); a.acquire(Duration.ofSeconds(30)) }
+                val waiter = launch { started.complete(Unit); a.take(Duration.ofSeconds(30)) }
                 started.await(); delay(200)
                 waiter.cancel(); withTimeout(5000) { waiter.join() }
             }
@@ -140,6 +144,41 @@ class RedisRateBudgetSpec : FunSpec({
             }
         } finally {
             sandbox.close()
+        }
+    }
+
+    test("two clients sharing one Redis budget of the sandbox's limit (20 / 2 s, fixed windows): no 429, whatever the latency") {
+        val window = Duration.ofSeconds(2)
+        ClerkSandbox.start { rateLimit = dev.clerkkit.testkit.SandboxRateLimit.of(20, window) }.use { sandbox ->
+            val sid = sandbox.addSession(sandbox.addUser())
+            budget(redis, RateLimit.of(20, window), sandbox.secretKey).use { ba ->
+                budget(redis, RateLimit.of(20, window), sandbox.secretKey).use { bb ->
+                    val clients = listOf(ba, bb).map { b ->
+                        ClerkClient { secretKey = sandbox.secretKey; baseUrl = sandbox.baseUrl; rateBudget = b; maxAttempts(1) }
+                    }
+                    try {
+                        val failures = kotlinx.coroutines.withContext(kotlinx.coroutines.Dispatchers.Default) {
+                            coroutineScope {
+                                val scope = this
+                                clients.flatMap { c ->
+                                    val inFlight = kotlinx.coroutines.sync.Semaphore(8)
+                                    (1..50).map {
+                                        scope.async {
+                                            inFlight.acquire()
+                                            try { runCatching { c.sessions.get(sid) } } finally { inFlight.release() }
+                                        }
+                                    }
+                                }.map { it.await() }.count { it.isFailure }
+                            }
+                        }
+                        failures shouldBe 0
+                        sandbox.stats.rateLimitedRequests shouldBe 0
+                        redis.inspect { it.zcard("clerkkit:ratelimit:{${sha256(sandbox.secretKey)}}:window") } shouldBeLessThanOrEqualTo 20L
+                    } finally {
+                        clients.forEach { it.close() }
+                    }
+                }
+            }
         }
     }
 
@@ -211,9 +250,9 @@ class RedisRateBudgetSpec : FunSpec({
         val nobody = "redis://127.0.0.1:${RedisServer.freePort()}"
         RedisRateBudget.builder(nobody, KEY).limit(RateLimit.of(2, Duration.ofHours(1))).build().use { b ->
             val logged = captureStderr {
-                b.acquire(Duration.ZERO) shouldBe null
-                b.acquire(Duration.ZERO) shouldBe null
-                b.acquire(Duration.ZERO).shouldNotBeNull()
+                b.take(Duration.ZERO) shouldBe null
+                b.take(Duration.ZERO) shouldBe null
+                b.take(Duration.ZERO).shouldNotBeNull()
             }
             logged shouldContain "is unreachable"
         }

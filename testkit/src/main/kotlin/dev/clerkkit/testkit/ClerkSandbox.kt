@@ -192,6 +192,18 @@ public class ClerkSandbox protected constructor(
         if (withLatestActivity) demoActivity() else null,
     ).id
 
+    /**
+     * Seeds [count] sessions of [userId] with [status] (default `active`) at once, each on a new client, created one
+     * millisecond apart ending at the clock's now (so the last one is the newest), and returns their ids oldest
+     * first. For workflows over thousands of sessions per user.
+     */
+    @JvmOverloads
+    public fun addSessions(userId: String, count: Int, status: String = "active"): List<String> {
+        require(count in 0..1_000_000) { "count must be in 0..1000000, was $count" }
+        val now = store.now()
+        return (0 until count).map { i -> store.addSession(userId, null, status, null, now - (count - 1 - i), null, null).id }
+    }
+
     /** Sets a session's status directly (bumping `updated_at`); returns `false` if the session does not exist. */
     public fun setSessionStatus(id: String, status: String): Boolean = store.setStatus(id, status)
 

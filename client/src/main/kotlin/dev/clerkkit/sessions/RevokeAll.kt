@@ -1,0 +1,196 @@
+package dev.clerkkit.sessions
+
+import dev.clerkkit.RequestOptions
+import dev.clerkkit.errors.BadRequestException
+import dev.clerkkit.errors.ClerkException
+import dev.clerkkit.errors.NotFoundException
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import java.util.Collections
+import java.util.function.Consumer
+
+/**
+ * What [Sessions.revokeAll] did, for one user: every active session it found ([found], in the order listed, newest
+ * first) is in exactly one of [revoked], [alreadyGone], [failed], [kept] (the `except` ones, never touched),
+ * [interrupted] (its revoke was in flight when the run was cancelled: it may or may not be revoked) and [notAttempted]
+ * (the run was cancelled before it). A progress report (through `onProgress`) has the sessions still to do in
+ * [notAttempted] as well. Immutable.
+ *
+ * @constructor For code that fakes [Sessions.revokeAll]: every list as described below.
+ */
+public class RevokeAllReport(
+    /** The user whose sessions these are. */
+    public val userId: String,
+    /** Ids of the active sessions found, newest first. */
+    public val found: List<String>,
+    /** Sessions this run revoked. */
+    public val revoked: List<String>,
+    /** Sessions that were no longer active when revoked (already revoked, ended, expired, or not found): not an error. */
+    public val alreadyGone: List<String>,
+    /** Sessions whose revoke failed (after the client's retries), each with its error. */
+    public val failed: Map<String, Exception>,
+    /** Sessions left active on purpose (`except`). */
+    public val kept: List<String>,
+    /** Sessions whose revoke was in flight when the run was cancelled. */
+    public val interrupted: List<String>,
+    /** Sessions not attempted (yet, in a progress report; at all, after a cancellation). */
+    public val notAttempted: List<String>,
+    /** True when the listing of the user's sessions is complete ([found] is all of them). */
+    public val listingComplete: Boolean,
+    /** True when the run was cancelled. */
+    public val cancelled: Boolean,
+) {
+    /** True when the run ended and every found session is revoked, already gone or kept. */
+    public val isComplete: Boolean get() = listingComplete && !cancelled && failed.isEmpty() && interrupted.isEmpty() && notAttempted.isEmpty()
+
+    override fun toString(): String =
+        "RevokeAllReport(userId=$userId, found=${found.size}, revoked=${revoked.size}, alreadyGone=${alreadyGone.size}, " +
+            "failed=${failed.size}, kept=${kept.size}, interrupted=${interrupted.size}, notAttempted=${notAttempted.size}" +
+            (if (cancelled) ", cancelled" else "") + ")"
+}
+
+/** [Sessions.revokeAll] was cancelled: [report] says what was done. A [CancellationException], so coroutines stop. */
+public class RevokeAllCancelledException(
+    /** What the run did before it was cancelled. */
+    public val report: RevokeAllReport,
+    cause: Throwable?,
+) : CancellationException("revokeAll(${report.userId}) cancelled: $report") {
+    init {
+        initCause(cause)
+    }
+}
+
+/** [Sessions.listActive] and [Sessions.listActiveByClient]: [params]' sessions, each once. */
+@JvmSynthetic
+internal fun activeSessions(sessions: Sessions, params: SessionListParams, options: RequestOptions): kotlinx.coroutines.flow.Flow<Session> =
+    kotlinx.coroutines.flow.flow {
+        val seen = HashSet<String>()
+        sessions.listAll(params, options).collect { if (seen.add(it.id)) emit(it) }
+    }
+
+private enum class Outcome { REVOKED, GONE, FAILED }
+
+/** The state of one run, shared by its workers; every change under the monitor of this object. */
+private class Tracker(private val userId: String) {
+    private val found = ArrayList<String>()
+    private val revoked = ArrayList<String>()
+    private val gone = ArrayList<String>()
+    private val failed = LinkedHashMap<String, Exception>()
+    private val kept = ArrayList<String>()
+    private val inFlight = LinkedHashSet<String>()
+    private var listingComplete = false
+
+    @Synchronized fun found(ids: List<String>, except: Set<String>) {
+        found += ids
+        kept += ids.filter { it in except }
+    }
+
+    @Synchronized fun listed() { listingComplete = true }
+
+    @Synchronized fun start(id: String) { inFlight += id }
+
+    @Synchronized fun finish(id: String, outcome: Outcome, error: Exception?) {
+        inFlight -= id
+        when (outcome) {
+            Outcome.REVOKED -> revoked += id
+            Outcome.GONE -> gone += id
+            Outcome.FAILED -> failed[id] = error!!
+        }
+    }
+
+    @Synchronized fun report(cancelled: Boolean): RevokeAllReport {
+        val done = HashSet<String>().apply { addAll(revoked); addAll(gone); addAll(failed.keys); addAll(kept); addAll(inFlight) }
+        return RevokeAllReport(
+            userId, frozen(found), frozen(revoked), frozen(gone), Collections.unmodifiableMap(LinkedHashMap(failed)), frozen(kept),
+            if (cancelled) frozen(inFlight.toList()) else emptyList(),
+            found.filter { it !in done || (!cancelled && it in inFlight) },
+            listingComplete, cancelled,
+        )
+    }
+
+    private fun frozen(list: List<String>): List<String> = Collections.unmodifiableList(ArrayList(list))
+}
+
+/**
+ * [Sessions.revokeAll] built on the public operations: lists the user's active sessions page by page (progress after
+ * each page), then revokes them with [concurrency] workers (progress after each revoke, at most every 2 s, and at the
+ * end). A listing failure is thrown (nothing was revoked yet); a revoke failure is reported and the run goes on.
+ */
+@JvmSynthetic
+internal suspend fun revokeAllOf(
+    sessions: Sessions,
+    userId: String,
+    except: Set<String>,
+    concurrency: Int,
+    onProgress: Consumer<RevokeAllReport>?,
+    options: RequestOptions,
+): RevokeAllReport {
+    require(userId.isNotBlank()) { "userId must not be blank" }
+    require(concurrency in 1..MAX_REVOKE_CONCURRENCY) { "concurrency must be in 1..$MAX_REVOKE_CONCURRENCY, was $concurrency" }
+    val tracker = Tracker(userId)
+    var lastProgress = System.nanoTime()
+    fun progress(force: Boolean) {
+        val listener = onProgress ?: return
+        val now = System.nanoTime()
+        synchronized(tracker) {
+            if (!force && now - lastProgress < PROGRESS_EVERY_NANOS) return
+            lastProgress = now
+        }
+        listener.accept(tracker.report(false))
+    }
+    try {
+        val ids = ArrayList<String>()
+        val seen = HashSet<String>()
+        val params = SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }
+        var offset: Int? = 0
+        while (offset != null) {
+            val page = sessions.listPage(params.toBuilder().limit(Sessions.DEFAULT_PAGE_SIZE).offset(offset).build(), options)
+            val fresh = page.data.map { it.id }.filter { seen.add(it) }
+            ids += fresh
+            tracker.found(fresh, except)
+            progress(force = true)
+            offset = page.nextOffset(offset, Sessions.DEFAULT_PAGE_SIZE)
+        }
+        tracker.listed()
+        val queue = Channel<String>(Channel.UNLIMITED)
+        ids.filter { it !in except }.forEach { queue.trySend(it) }
+        queue.close()
+        coroutineScope {
+            repeat(concurrency) {
+                launch {
+                    for (id in queue) {
+                        tracker.start(id)
+                        val (outcome, error) = revokeOne(sessions, id, options)
+                        tracker.finish(id, outcome, error)
+                        progress(force = false)
+                    }
+                }
+            }
+        }
+    } catch (e: CancellationException) {
+        val report = tracker.report(cancelled = true)
+        onProgress?.accept(report)
+        throw RevokeAllCancelledException(report, e)
+    }
+    return tracker.report(false).also { onProgress?.accept(it) }
+}
+
+/** Revokes [id]: revoked, already gone (404, or a 400 for a session that is no longer active), or failed. */
+private suspend fun revokeOne(sessions: Sessions, id: String, options: RequestOptions): Pair<Outcome, Exception?> = try {
+    val s = sessions.revoke(id, options)
+    if (s.status == SessionStatus.ACTIVE) Outcome.FAILED to IllegalStateException("session $id is still active after revoke") else Outcome.REVOKED to null
+} catch (e: NotFoundException) {
+    Outcome.GONE to null
+} catch (e: BadRequestException) {
+    // Clerk refuses to revoke a session that is not active: then it is already gone
+    val status = try { sessions.get(id, options).status } catch (e2: NotFoundException) { null } catch (e2: ClerkException) { SessionStatus.ACTIVE }
+    if (status != SessionStatus.ACTIVE) Outcome.GONE to null else Outcome.FAILED to e
+} catch (e: ClerkException) {
+    Outcome.FAILED to e
+}
+
+/** Most revokes [Sessions.revokeAll] runs at once. */
+internal const val MAX_REVOKE_CONCURRENCY = 64
+private const val PROGRESS_EVERY_NANOS = 2_000_000_000L
