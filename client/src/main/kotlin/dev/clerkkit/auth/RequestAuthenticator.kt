@@ -183,7 +183,7 @@ internal class RequestAuthenticator(
             if (!eligibleForHandshake()) return signedOut(reason, message)
             val frontendApi = options.frontendApi ?: return signedOut(reason, message)
             val url = clerkUrl ?: return signedOut(reason, message)
-            if (redirectCount >= 3) return signedOut(reason, message)
+            if (redirectCount == 3L) return signedOut(reason, message)
             val base = if (frontendApi.startsWith("http")) frontendApi.trimEnd('/') else "https://${frontendApi.trimEnd('/')}"
             val query = buildList {
                 add("redirect_url" to withoutDevBrowser(url))
