@@ -1,9 +1,14 @@
 package dev.clerkkit
 
+import dev.clerkkit.auth.AuthRequest
+import dev.clerkkit.auth.AuthResult
+import dev.clerkkit.auth.AuthenticateRequestOptions
+import dev.clerkkit.auth.RequestAuthenticator
 import dev.clerkkit.http.Operations
 import dev.clerkkit.http.Pipeline
 import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.tokens.InstanceJwks
 import dev.clerkkit.tokens.JwksFetcher
 import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.SessionTokenVerifier
@@ -47,9 +52,50 @@ public class ClerkClient(
      */
     public suspend fun verifyToken(token: String): SessionClaims = tokens.verify(token)
 
-    /** A new verifier with [options] (and its own JWKS cache) whose keys come through this client when no PEM key is set. */
-    public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier =
-        SessionTokenVerifier(options, JwksFetcher { fetchJwks() })
+    /**
+     * A new verifier with [options] whose keys come through this client when no PEM key is set. Every verifier of a
+     * client shares the client's JWKS cache (one per instance: this client's base URL and secret key).
+     */
+    public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier = SessionTokenVerifier(options, instanceJwks)
+
+    private val instanceJwks: JwksFetcher = InstanceJwks { fetchJwks() }
+
+    /**
+     * Decides who is calling, as `@clerk/backend`'s `authenticateRequest` does for session tokens: the token from
+     * `Authorization` (`Bearer` or no scheme) before the `__session` cookie, checked against `__client_uat`, verified
+     * locally (networkless with [ClerkConfig.jwtKey], else through this client's JWKS cache); an expired token with a
+     * `__refresh` cookie on a `GET` is refreshed through [sessions]' `refresh` (`format=cookie`) and answered signed in
+     * with the `Set-Cookie` values; a document `GET` that needs Clerk's help gets a [AuthResult.Handshake]. Never
+     * throws for bad input (malformed cookies, several `Authorization` headers, non-JWTs, another instance's
+     * tokens): the answer is [AuthResult.SignedOut] with a reason, and a malformed token never causes a network call.
+     * Satellite domains, handshake resolution and machine tokens are not supported (a machine token is
+     * `token-type-mismatch`).
+     *
+     * @param request the request view.
+     * @param options see [AuthenticateRequestOptions] for defaults. Default: [AuthenticateRequestOptions.DEFAULTS].
+     */
+    public suspend fun authenticateRequest(
+        request: AuthRequest,
+        options: AuthenticateRequestOptions = AuthenticateRequestOptions.DEFAULTS,
+    ): AuthResult = RequestAuthenticator(options, authVerifier(options), sessions).authenticate(request)
+
+    private val authVerifiers = java.util.concurrent.ConcurrentHashMap<List<Any>, SessionTokenVerifier>()
+
+    private fun authVerifier(options: AuthenticateRequestOptions): SessionTokenVerifier {
+        val key = listOf(options.authorizedParties, options.clockSkew, options.clock)
+        authVerifiers[key]?.let { return it }
+        if (authVerifiers.size > MAX_AUTH_VERIFIERS) authVerifiers.clear()
+        return authVerifiers.computeIfAbsent(key) {
+            tokenVerifier(
+                TokenVerifierOptions {
+                    jwtKey = config.jwtKey
+                    authorizedParties = options.authorizedParties
+                    clockSkew = options.clockSkew
+                    clock = options.clock
+                },
+            )
+        }
+    }
 
     private suspend fun fetchJwks(): String =
         pipeline.execute(Operations.GET_JWKS, Operations.GET_JWKS.request(RequestOptions.NONE)).value
@@ -63,6 +109,8 @@ public class ClerkClient(
 
     /** Factories. */
     public companion object {
+        private const val MAX_AUTH_VERIFIERS = 64
+
         /** Kotlin DSL: `ClerkClient { secretKey = "..."; requestTimeout = Duration.ofSeconds(5) }`. */
         @JvmSynthetic
         public operator fun invoke(configure: ClerkConfig.Builder.() -> Unit): ClerkClient =

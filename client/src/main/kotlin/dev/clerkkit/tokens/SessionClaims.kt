@@ -84,6 +84,34 @@ public class SessionClaims protected constructor(
      */
     @get:JvmSynthetic public val organization: OrganizationClaims?,
 ) {
+    /**
+     * `true` when [sessionStatus] is `pending` (the user still has session tasks to complete). `authenticateRequest`
+     * treats such a session as signed out unless told otherwise (`treatPendingAsSignedOut`).
+     */
+    public val isPending: Boolean get() = sessionStatus == SESSION_STATUS_PENDING
+
+    /**
+     * `fva` (v2): minutes since the first and the second factor were last verified, `-1` for a factor never verified;
+     * `null` when the token has no well-formed `fva` (two integers). Java: `getFactorVerificationAge()` returns an
+     * `Optional`.
+     */
+    @get:JvmSynthetic public val factorVerificationAge: List<Long>?
+        get() = (claims["fva"] as? List<*>)?.takeIf { l -> l.size == 2 && l.all { it is Long } }?.map { it as Long }
+
+    /**
+     * `act.sub`, the id of the user impersonating the session's user; `null` unless the session is an impersonation.
+     * Java: `getActorId()` returns an `Optional`.
+     */
+    @get:JvmSynthetic public val actorId: String? get() = actor?.get("sub") as? String
+
+    /** [factorVerificationAge] for Java. */
+    @JvmName("getFactorVerificationAge")
+    public fun factorVerificationAgeOptional(): Optional<List<Long>> = Optional.ofNullable(factorVerificationAge)
+
+    /** [actorId] for Java. */
+    @JvmName("getActorId")
+    public fun actorIdOptional(): Optional<String> = Optional.ofNullable(actorId)
+
     /** [sessionId] for Java; empty for a non-session token. */
     @JvmName("getSessionId")
     public fun sessionIdOptional(): Optional<String> = Optional.ofNullable(sessionId)
@@ -132,6 +160,9 @@ public class SessionClaims protected constructor(
 
     /** Factories for claims that were verified elsewhere. */
     public companion object {
+        /** The [sessionStatus] of a session with tasks left to complete. */
+        public const val SESSION_STATUS_PENDING: String = "pending"
+
         /**
          * Reads the typed view of an already verified claim set given as plain values (`Map<String, Object>` in
          * Java): strings, booleans, numbers, nested maps with string keys, lists/iterables/arrays, or `null`, as

@@ -30,15 +30,20 @@ private const val MAX_TOKEN_LENGTH: Int = 16 * 1024
  *   (at most once per [TokenVerifierOptions.jwksMinRefreshInterval], default 1 minute) and fetched single-flight
  *   (any number of concurrent verifications on a cold cache make one request).
  *
- * A token is accepted only if, in this order: it is a compact JWS no longer than 16 KiB; its `alg` header is
- * exactly `RS256`; its key is found (`kid` in JWKS mode); the signature verifies; `exp` (required) is not past,
- * `nbf` and `iat` (optional) are not in the future, each with [TokenVerifierOptions.clockSkew] of tolerance
- * (default 5 s); `azp` is acceptable ([TokenVerifierOptions.authorizedParties]); `aud` is acceptable
- * ([TokenVerifierOptions.audience]); and it has `sub` and (unless [TokenVerifierOptions.allowNonSessionTokens])
- * `sid`. Every rejection is a [TokenVerificationException] whose [TokenVerificationException.reason] says which
+ * A token is accepted only if, in this order (the order of `@clerk/backend`'s checks): it is a compact JWS no longer
+ * than 16 KiB; its `alg` header is exactly `RS256`; its key is found (`kid` in JWKS mode); the signature verifies; it
+ * has `sub` and, unless [TokenVerifierOptions.allowNonSessionTokens], is a session token by category (a `cat` header
+ * that is absent or Clerk's session-token category, neither an OAuth access token (`typ` `at+jwt`) nor a machine token
+ * (`sub` `mch_...`)); `aud` is acceptable ([TokenVerifierOptions.audience]); `azp` is present and listed when
+ * [TokenVerifierOptions.authorizedParties] is set; `exp` (required) is not past, `nbf` and `iat` (optional) are not in
+ * the future, each with [TokenVerifierOptions.clockSkew] of tolerance (default 5 s); and, unless
+ * [TokenVerifierOptions.allowNonSessionTokens], it has a `sid`. Every rejection is a [TokenVerificationException]
+ * whose [TokenVerificationException.reason] says which
  * check failed. `iss` is not checked (it is the signing instance's own URL, already bound by the key).
  *
- * Thread-safe; create one per Clerk instance and share it (the JWKS cache lives in it).
+ * Thread-safe; create one per Clerk instance and share it (the JWKS cache lives in it). Verifiers made by
+ * `ClerkClient.tokenVerifier` share that client's JWKS cache instead (one per client, so per instance base URL and
+ * secret key), whatever their other options.
  *
  * @param options configuration; see [TokenVerifierOptions] for defaults.
  * @param jwksFetcher source of the JWKS; required unless [options] has a PEM key, ignored if it has one.
@@ -59,7 +64,8 @@ public class SessionTokenVerifier @JvmOverloads constructor(
                 "key (or CLERK_JWT_KEY with TokenVerifierOptions.fromEnv()) for networkless verification, or pass " +
                 "a JwksFetcher that returns GET /v1/jwks"
         }
-        JwksKeyCache(jwksFetcher, options.jwksCacheTtl, options.jwksMinRefreshInterval, options.clock)
+        (jwksFetcher as? InstanceJwks)?.cacheFor(options)
+            ?: JwksKeyCache(jwksFetcher, options.jwksCacheTtl, options.jwksMinRefreshInterval, options.clock)
     }
 
     /** `true` when a PEM key is configured, i.e. verification never performs I/O. */
@@ -99,7 +105,7 @@ public class SessionTokenVerifier @JvmOverloads constructor(
 
     override fun toString(): String = "SessionTokenVerifier(keySource=${if (isNetworkless) "PEM" else "JWKS"})"
 
-    private class ParsedJws(val jwt: SignedJWT, val kid: String?)
+    private class ParsedJws(val jwt: SignedJWT, val kid: String?, val header: JsonObject)
 
     private fun parse(token: String): ParsedJws {
         if (token.isEmpty()) malformed("token is empty")
@@ -130,7 +136,7 @@ public class SessionTokenVerifier @JvmOverloads constructor(
         } catch (e: ParseException) {
             throw TokenVerificationException(Reason.MALFORMED, "token is not a valid JWS: ${e.message.orEmpty().forMessage(120)}", e)
         }
-        return ParsedJws(jwt, jwt.header.keyID)
+        return ParsedJws(jwt, jwt.header.keyID, header)
     }
 
     private fun check(jws: ParsedJws, key: RSAPublicKey): SessionClaims {
@@ -148,6 +154,25 @@ public class SessionTokenVerifier @JvmOverloads constructor(
         } ?: malformed("token payload is not a JSON object")
         val reader = ClaimsReader(payload)
 
+        val claims = SessionClaims.read(payload)
+        if (!options.allowNonSessionTokens) {
+            TokenCategory.nonSessionKind(jws.header, payload)?.let { kind ->
+                throw TokenVerificationException(Reason.NOT_A_SESSION_TOKEN, "token is $kind, not a session token")
+            }
+        }
+        if (options.audience.isNotEmpty() && claims.audience.none { it in options.audience }) {
+            throw TokenVerificationException(
+                Reason.WRONG_AUDIENCE,
+                if (claims.audience.isEmpty()) "token has no aud claim" else "token aud matches none of the accepted audiences",
+            )
+        }
+        val azp = claims.authorizedParty
+        if (options.authorizedParties.isNotEmpty() && (azp.isNullOrEmpty() || azp !in options.authorizedParties)) {
+            throw TokenVerificationException(
+                Reason.UNAUTHORIZED_PARTY,
+                if (azp.isNullOrEmpty()) "token has no azp claim" else "azp '${azp.forMessage()}' is not an authorized party",
+            )
+        }
         val nowMs = options.clock.millis()
         val skewMs = options.clockSkew.toMillisSaturated()
         val exp = reader.numericDate("exp") ?: malformed("token has no exp claim")
@@ -165,17 +190,6 @@ public class SessionTokenVerifier @JvmOverloads constructor(
             }
         }
 
-        val claims = SessionClaims.read(payload)
-        val azp = claims.authorizedParty
-        if (azp != null && options.authorizedParties.isNotEmpty() && azp !in options.authorizedParties) {
-            throw TokenVerificationException(Reason.UNAUTHORIZED_PARTY, "azp '${azp.forMessage()}' is not an authorized party")
-        }
-        if (options.audience.isNotEmpty() && claims.audience.none { it in options.audience }) {
-            throw TokenVerificationException(
-                Reason.WRONG_AUDIENCE,
-                if (claims.audience.isEmpty()) "token has no aud claim" else "token aud matches none of the accepted audiences",
-            )
-        }
         if (claims.sessionId == null && !options.allowNonSessionTokens) {
             throw TokenVerificationException(Reason.NOT_A_SESSION_TOKEN, "token has no sid claim")
         }

@@ -44,13 +44,17 @@ public class TokenVerificationException @JvmOverloads constructor(
         /** `iat` is in the future, beyond the configured clock skew. */
         ISSUED_IN_FUTURE,
 
-        /** `azp` is present and not one of [TokenVerifierOptions.authorizedParties]. */
+        /** [TokenVerifierOptions.authorizedParties] is set and `azp` is missing or not one of them. */
         UNAUTHORIZED_PARTY,
 
         /** [TokenVerifierOptions.audience] is configured and the token's `aud` is missing or matches none of it. */
         WRONG_AUDIENCE,
 
-        /** The token has no `sub`, or no `sid` while [TokenVerifierOptions.allowNonSessionTokens] is `false`. */
+        /**
+         * The token has no `sub`, or, while [TokenVerifierOptions.allowNonSessionTokens] is `false`, is not a session
+         * token: no `sid`, a JWT-template or machine `cat` header, an OAuth access token (`typ` `at+jwt`) or a machine
+         * token (`sub` `mch_...`).
+         */
         NOT_A_SESSION_TOKEN,
 
         /** JWKS mode only: the keys could not be obtained (the fetcher threw, or returned something that is not a JWKS). */

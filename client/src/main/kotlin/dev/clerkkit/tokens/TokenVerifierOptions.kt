@@ -35,8 +35,8 @@ public class TokenVerifierOptions protected constructor(builder: Builder) {
 
     /**
      * Accepted values of the `azp` claim (the origins of your frontends, e.g. `https://app.example.com`).
-     * Empty (the default) disables the check. As in Clerk's own SDKs, a token *without* `azp` passes the check
-     * (tokens minted by the Backend API carry none); a token whose `azp` is not listed fails with
+     * Empty (the default) disables the check. When set, as in `@clerk/backend`, the token must carry an `azp` that
+     * is listed: a token without `azp` (such as one minted by the Backend API) or with an unlisted one fails with
      * [TokenVerificationException.Reason.UNAUTHORIZED_PARTY].
      */
     public val authorizedParties: Set<String> = builder.authorizedParties.frozen("authorizedParties")
@@ -56,8 +56,9 @@ public class TokenVerifierOptions protected constructor(builder: Builder) {
     public val clockSkew: Duration = builder.clockSkew
 
     /**
-     * When `true`, tokens without a `sid` claim (e.g. JWT-template tokens) are accepted and
-     * [SessionClaims.sessionId] is `null`. Default: `false` (such tokens fail with
+     * When `true`, tokens that are not session tokens are accepted: tokens without a `sid` claim
+     * ([SessionClaims.sessionId] is then `null`), JWT-template and machine tokens (a `cat` header other than Clerk's
+     * session-token category, `typ` `at+jwt`, `sub` `mch_...`). Default: `false` (such tokens fail with
      * [TokenVerificationException.Reason.NOT_A_SESSION_TOKEN]). A `sub` claim is required either way.
      */
     public val allowNonSessionTokens: Boolean = builder.allowNonSessionTokens

@@ -32,23 +32,43 @@ class TokenVerificationIntegrationSpec : FunSpec({
         return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.encoded) + "\n-----END PUBLIC KEY-----\n"
     }
 
-    test("tokens from createToken and createTokenFromTemplate verify through the JWKS, fetched once") {
-        sandbox.addJwtTemplate("tpl", mapOf("aud" to "my-api"))
-        val verifier = clerk.tokenVerifier(TokenVerifierOptions { this.clock = clock })
-        val before = sandbox.stats.requests(Route.JWKS)
-        val claims = verifier.verify(clerk.sessions.createToken(sessionId).jwt)
-        claims.sessionId shouldBe sessionId
-        claims.userId shouldBe user
-        verifier.verify(clerk.sessions.createTokenFromTemplate(sessionId, "tpl").jwt).sessionId shouldBe sessionId
-        sandbox.stats.requests(Route.JWKS) - before shouldBe 1
+    test("session tokens verify through the JWKS; template tokens only as non-session tokens; one fetch for both verifiers") {
+        ClerkClient { secretKey = sandbox.secretKey; baseUrl = sandbox.baseUrl }.use { fresh ->
+            sandbox.addJwtTemplate("tpl", mapOf("aud" to "my-api"))
+            val verifier = fresh.tokenVerifier(TokenVerifierOptions { this.clock = clock })
+            val before = sandbox.stats.requests(Route.JWKS)
+            val claims = verifier.verify(fresh.sessions.createToken(sessionId).jwt)
+            claims.sessionId shouldBe sessionId
+            claims.userId shouldBe user
+            val template = fresh.sessions.createTokenFromTemplate(sessionId, "tpl").jwt
+            shouldThrow<TokenVerificationException> { verifier.verify(template) }.reason shouldBe Reason.NOT_A_SESSION_TOKEN
+            val lenient = fresh.tokenVerifier(TokenVerifierOptions { this.clock = clock; allowNonSessionTokens = true })
+            lenient.verify(template).sessionId shouldBe sessionId
+            sandbox.stats.requests(Route.JWKS) - before shouldBe 1
+        }
+    }
+
+    test("the JWKS cache is per instance: another client (another instance) fetches its own") {
+        ClerkSandbox.start { this.clock = clock }.use { other ->
+            ClerkClient { secretKey = other.secretKey; baseUrl = other.baseUrl }.use { otherClient ->
+                val ours = clerk.tokenVerifier(TokenVerifierOptions { this.clock = clock })
+                ours.verify(clerk.sessions.createToken(sessionId).jwt)
+                val token = other.issueToken(other.addSession(other.addUser()))
+                otherClient.tokenVerifier(TokenVerifierOptions { this.clock = clock }).verify(token).userId shouldBe other.users().last()
+                shouldThrow<TokenVerificationException> { ours.verify(token) }.reason shouldBe Reason.UNKNOWN_KID
+                other.stats.requests(Route.JWKS) shouldBe 1
+            }
+        }
     }
 
     test("1,000 concurrent verifications on a cold cache make one JWKS request") {
-        val verifier = clerk.tokenVerifier(TokenVerifierOptions { this.clock = clock })
-        val jwt = clerk.sessions.createToken(sessionId).jwt
-        val before = sandbox.stats.requests(Route.JWKS)
-        coroutineScope { List(1000) { async { verifier.verify(jwt) } }.awaitAll() }
-        sandbox.stats.requests(Route.JWKS) - before shouldBe 1
+        ClerkClient { secretKey = sandbox.secretKey; baseUrl = sandbox.baseUrl }.use { fresh ->
+            val verifier = fresh.tokenVerifier(TokenVerifierOptions { this.clock = clock })
+            val jwt = fresh.sessions.createToken(sessionId).jwt
+            val before = sandbox.stats.requests(Route.JWKS)
+            coroutineScope { List(1000) { async { verifier.verify(jwt) } }.awaitAll() }
+            sandbox.stats.requests(Route.JWKS) - before shouldBe 1
+        }
     }
 
     test("expired after its lifetime (injected clock)") {
@@ -131,7 +151,8 @@ class TokenVerificationIntegrationSpec : FunSpec({
             }
             sandbox.addJwtTemplate("aud_tpl", mapOf("aud" to "other-api"))
             val jwt = clerk.sessions.createTokenFromTemplate(sessionId, "aud_tpl").jwt
-            reason(jwt, verifier { audience = setOf("my-api") }) shouldBe Reason.WRONG_AUDIENCE
+            reason(jwt, verifier { audience = setOf("my-api"); allowNonSessionTokens = true }) shouldBe Reason.WRONG_AUDIENCE
+            reason(jwt, verifier { audience = setOf("other-api") }) shouldBe Reason.NOT_A_SESSION_TOKEN
         }
     }
 })

@@ -9,6 +9,9 @@ import dev.clerkkit.errors.NotFoundException
 import dev.clerkkit.sessions.*
 import dev.clerkkit.tokens.TokenVerifierOptions
 // end::imports[]
+import dev.clerkkit.auth.AuthRequest
+import dev.clerkkit.auth.AuthResult
+import dev.clerkkit.auth.AuthenticateRequestOptions
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.MutableClock
 import dev.clerkkit.testkit.SandboxRateLimit
@@ -34,6 +37,23 @@ suspend fun verifyTokenSnippet(clerk: ClerkClient, sessionToken: String) {
     })
     val checked = verifier.verifyBlocking(sessionToken)   // pure computation with a PEM key
     // end::verify-token[]
+}
+
+/** README "Authenticate a request": [clerk] and the request's parts are the snippet's free names. */
+suspend fun authenticateRequestSnippet(clerk: ClerkClient, method: String, url: String, headers: Map<String, List<String>>): String {
+    // tag::authenticate-request[]
+    val options = AuthenticateRequestOptions {
+        publishableKey = System.getenv("CLERK_PUBLISHABLE_KEY")   // suffixed cookies, handshake URL
+        authorizedParties = setOf("https://app.example.com")
+    }
+    val result = clerk.authenticateRequest(AuthRequest.of(method, url, headers), options)
+    // result.headers: Set-Cookie of a refreshed session, Location of a handshake, x-clerk-auth-* debug headers
+    return when (result) {
+        is AuthResult.SignedIn -> if (result.isAuthenticated) "user ${result.userId}" else "pending session"
+        is AuthResult.SignedOut -> "401: ${result.reason.wireName}"           // e.g. session-token-and-uat-missing
+        is AuthResult.Handshake -> "307 to ${result.reason.wireName}"         // answer 307 with result.headers
+    }
+    // end::authenticate-request[]
 }
 
 /** README "Kotlin": [oldJwt] and [refreshCookie] come from the request being refreshed. */

@@ -208,12 +208,44 @@ class SessionTokenVerifierSpec : FunSpec({
     }
 
     context("parties, audience, session") {
-        test("azp not in authorizedParties -> UNAUTHORIZED_PARTY; listed azp passes; no azp passes") {
+        test("azp not in authorizedParties -> UNAUTHORIZED_PARTY; listed azp passes; no azp fails only when parties are set") {
             val v = pemVerifier { authorizedParties = setOf("https://other.example.com") }
             rejected(v, mint(), Reason.UNAUTHORIZED_PARTY)
             pemVerifier { authorizedParties = setOf("https://app.example.com", "https://x") }.verify(mint()).sessionId shouldBe "sess_123"
             val noAzp = claims().let { c -> kotlinx.serialization.json.JsonObject(c - "azp") }
-            v.verify(mint(noAzp)).authorizedParty.shouldBeNull()
+            rejected(v, mint(noAzp), Reason.UNAUTHORIZED_PARTY).message shouldContain "no azp"
+            rejected(v, mint(claims { put("azp", "") }), Reason.UNAUTHORIZED_PARTY)
+            pemVerifier().verify(mint(noAzp)).authorizedParty.shouldBeNull()
+        }
+        test("only session tokens: JWT-template and machine categories, at+jwt and mch_ subjects -> NOT_A_SESSION_TOKEN") {
+            val v = pemVerifier()
+            v.verify(mint(headerParams = mapOf("cat" to "cl_B7d4PD111AAA"))).sessionId shouldBe "sess_123"
+            v.verify(mint(headerParams = mapOf("cat" to "cl_I7d4PD111III"))).sessionId shouldBe "sess_123"
+            rejected(v, mint(headerParams = mapOf("cat" to "cl_B7d4PD222AAA")), Reason.NOT_A_SESSION_TOKEN).message shouldContain "JWT-template"
+            rejected(v, mint(headerParams = mapOf("cat" to "cl_B7d4PD333AAA")), Reason.NOT_A_SESSION_TOKEN)
+            rejected(v, mint(headerParams = mapOf("cat" to "cl_something_new")), Reason.NOT_A_SESSION_TOKEN)
+            rejected(v, mint(typ = "at+jwt"), Reason.NOT_A_SESSION_TOKEN).message shouldContain "OAuth"
+            rejected(v, mint(claims(sub = "mch_123")), Reason.NOT_A_SESSION_TOKEN)
+            pemVerifier { allowNonSessionTokens = true }.verify(mint(headerParams = mapOf("cat" to "cl_B7d4PD222AAA"))).userId shouldBe "user_456"
+        }
+        test("v2 claims typed: sts pending, fva, act") {
+            val c = pemVerifier().verify(
+                mint(
+                    claims {
+                        put("v", 2)
+                        put("sts", "pending")
+                        putJsonArray("fva") { add(3); add(-1) }
+                        putJsonObject("act") { put("sub", "user_admin"); put("sid", "sess_admin") }
+                    },
+                ),
+            )
+            c.isPending shouldBe true
+            c.factorVerificationAge shouldBe listOf(3L, -1L)
+            c.actorId shouldBe "user_admin"
+            val plain = pemVerifier().verify(mint(claims { putJsonArray("fva") { add("x"); add(1) } }))
+            plain.isPending shouldBe false
+            plain.factorVerificationAge.shouldBeNull()
+            plain.actorId.shouldBeNull()
         }
         test("aud as string or array; wrong or missing aud -> WRONG_AUDIENCE when audience is configured") {
             val v = pemVerifier { audience = setOf("api://orders") }

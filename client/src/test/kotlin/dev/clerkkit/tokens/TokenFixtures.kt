@@ -94,8 +94,11 @@ fun mint(
     payload: JsonObject = claims(),
     key: RSAKey = TestKeys.primary,
     kid: String? = key.keyID,
+    typ: String = "JWT",
+    headerParams: Map<String, Any> = emptyMap(),
 ): String {
-    val header = JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).apply { if (kid != null) keyID(kid) }.build()
+    val header = JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType(typ)).customParams(headerParams)
+        .apply { if (kid != null) keyID(kid) }.build()
     return JWSObject(header, Payload(payload.toString())).apply { sign(RSASSASigner(key)) }.serialize()
 }
 

@@ -1,5 +1,8 @@
 package dev.clerkkit.java
 
+import dev.clerkkit.auth.AuthRequest
+import dev.clerkkit.auth.AuthResult
+import dev.clerkkit.auth.AuthenticateRequestOptions
 import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.TokenVerifierOptions
 
@@ -22,6 +25,15 @@ public interface ClerkBlockingClient {
     /** [ClerkJavaClient.tokenVerifier]: a verifier with [options]; its `verifyBlocking` is the blocking form. */
     public fun tokenVerifier(options: TokenVerifierOptions): TokenVerifier
 
+    /**
+     * [ClerkJavaClient.authenticateRequest] with the default options, waiting for the answer (a network call happens
+     * only for a JWKS fetch or a session refresh). Never throws for bad input.
+     */
+    public fun authenticateRequest(request: AuthRequest): AuthResult
+
+    /** [ClerkJavaClient.authenticateRequest] with [options], waiting for the answer. */
+    public fun authenticateRequest(request: AuthRequest, options: AuthenticateRequestOptions): AuthResult
+
     /** The asynchronous client this is the blocking view of. */
     public fun async(): ClerkJavaClient
 }
@@ -35,6 +47,9 @@ internal class DefaultClerkBlockingClient(
     override fun sessions(): SessionsBlocking = sessions
     override fun verifyToken(token: String): SessionClaims = tokens().verifyBlocking(token)
     override fun tokenVerifier(options: TokenVerifierOptions): TokenVerifier = client.tokenVerifier(options)
+    override fun authenticateRequest(request: AuthRequest): AuthResult = await(client.authenticateRequest(request))
+    override fun authenticateRequest(request: AuthRequest, options: AuthenticateRequestOptions): AuthResult =
+        await(client.authenticateRequest(request, options))
     override fun async(): ClerkJavaClient = client
     override fun toString(): String = "ClerkBlockingClient($client)"
 }

@@ -5,6 +5,9 @@ import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RetryPolicy
+import dev.clerkkit.auth.AuthRequest
+import dev.clerkkit.auth.AuthResult
+import dev.clerkkit.auth.AuthenticateRequestOptions
 import dev.clerkkit.ratelimit.RateBudget
 import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.tokens.SessionClaims
@@ -76,6 +79,18 @@ public class ClerkJavaClient protected constructor(
      * through this client unless [options] has a PEM key. Create it once and share it.
      */
     public fun tokenVerifier(options: TokenVerifierOptions): TokenVerifier = DefaultTokenVerifier(core.tokenVerifier(options), futures)
+
+    /**
+     * Decides who is calling (see `ClerkClient.authenticateRequest`, which this runs): completes with
+     * [AuthResult.SignedIn], [AuthResult.SignedOut] or [AuthResult.Handshake], never exceptionally for bad input.
+     * Default options ([AuthenticateRequestOptions.DEFAULTS]).
+     */
+    public fun authenticateRequest(request: AuthRequest): CompletableFuture<AuthResult> =
+        authenticateRequest(request, AuthenticateRequestOptions.DEFAULTS)
+
+    /** [authenticateRequest] with [options] (publishable key, authorized parties, ...). */
+    public fun authenticateRequest(request: AuthRequest, options: AuthenticateRequestOptions): CompletableFuture<AuthResult> =
+        futures.future { core.authenticateRequest(request, options) }
 
     /** The core Kotlin client this facade delegates to (shared, not a copy). */
     public fun core(): ClerkClient = core

@@ -6,6 +6,9 @@ import dev.clerkkit.errors.ClerkException;
 import dev.clerkkit.errors.ClerkTransportException;
 import dev.clerkkit.errors.PermissionDeniedException;
 import dev.clerkkit.ClerkConfig;
+import dev.clerkkit.auth.AuthRequest;
+import dev.clerkkit.auth.AuthResult;
+import dev.clerkkit.auth.AuthenticateRequestOptions;
 import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.sessions.RefreshFormat;
 import dev.clerkkit.sessions.RefreshSessionParams;
@@ -116,6 +119,7 @@ public final class ClerkShell {
             "  token(sessionId, template)       mint a token from a JWT template",
             "  refresh(sessionId, expiredToken, refreshToken, origin)   refresh a session token",
             "  verify(token)                    verify a session token locally and show its claims",
+            "  whoIs(tokenOrCookieHeader)       who a token or a pasted Cookie header belongs to: state, reason, user",
             "  call(() -> client().sessions().get(id).join())   any client call: its result, or one error line",
             "  client()                         the ClerkJavaClient, for everything else",
             "  sandbox()                        the embedded sandbox (offline mode only; null when live)",
@@ -218,6 +222,45 @@ public final class ClerkShell {
                     }
                     rows.add(new String[] {e.getKey(), value});
                 }
+            }
+            System.out.print(render(rows));
+            return null;
+        });
+    }
+
+    /**
+     * Shows who [tokenOrCookieHeader] belongs to, as a server would decide it with {@code authenticateRequest}: a
+     * bare session token is sent as {@code Authorization: Bearer}, anything with {@code =} as a pasted {@code Cookie}
+     * header. Prints the state, the reason and, when signed in, the user, session and organization; never the token.
+     * The publishable key is the sandbox's offline, {@code CLERK_PUBLISHABLE_KEY} live (unsuffixed cookies only
+     * without it).
+     */
+    public static void whoIs(String tokenOrCookieHeader) {
+        if (!present("whoIs", "tokenOrCookieHeader", tokenOrCookieHeader)) return;
+        attempt(() -> {
+            String input = tokenOrCookieHeader.strip();
+            AuthRequest.Builder request = AuthRequest.builder().method("GET").url("https://localhost/");
+            if (input.contains("=")) request.header("Cookie", input);
+            else request.header("Authorization", input.startsWith("Bearer ") ? input : "Bearer " + input);
+            String pk = sandbox != null ? sandbox.getPublishableKey() : System.getenv("CLERK_PUBLISHABLE_KEY");
+            AuthResult result = client().blocking().authenticateRequest(request.build(),
+                AuthenticateRequestOptions.builder().publishableKey(pk == null || pk.isBlank() ? null : pk).build());
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"field", "value"});
+            rows.add(new String[] {"state", result.getStatus()});
+            if (result instanceof AuthResult.SignedIn) {
+                AuthResult.SignedIn in = (AuthResult.SignedIn) result;
+                rows.add(new String[] {"user", in.getUserId()});
+                rows.add(new String[] {"session", in.getSessionId()});
+                rows.add(new String[] {"status", in.getSessionStatus().orElse("")});
+                rows.add(new String[] {"organization", in.getOrganization().map(o -> o.getId()).orElse("")});
+                rows.add(new String[] {"actor", in.getActorId().orElse("")});
+                rows.add(new String[] {"authenticated", String.valueOf(in.isAuthenticated())});
+            } else if (result instanceof AuthResult.SignedOut) {
+                rows.add(new String[] {"reason", ((AuthResult.SignedOut) result).getReason().getWireName()});
+                rows.add(new String[] {"message", ((AuthResult.SignedOut) result).getMessage()});
+            } else {
+                rows.add(new String[] {"reason", ((AuthResult.Handshake) result).getReason().getWireName()});
             }
             System.out.print(render(rows));
             return null;

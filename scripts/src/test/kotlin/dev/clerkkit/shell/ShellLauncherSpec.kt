@@ -205,12 +205,14 @@ class ShellLauncherSpec : FunSpec({
         test("standard input: commands echoed (multi-line ones whole), values shown, exit status 0 when all succeed") {
             val run = shell(
                 "-",
-                stdin = "var t = token(\"$keep\");\nverify(t)\nactive(\"$user\")\nfor (int i = 0; i < 2; i++) {\n  System.out.println(\"line \" + i);\n}\n1 + 1\n",
+                stdin = "var t = token(\"$keep\");\nverify(t)\nwhoIs(t)\nwhoIs(\"__client_uat=0; __session=\" + t.substring(0, 20))\nactive(\"$user\")\nfor (int i = 0; i < 2; i++) {\n  System.out.println(\"line \" + i);\n}\n1 + 1\n",
             )
             run.exit shouldBe 0
             run.out shouldContain "> var t = token(\"$keep\");\n"
             run.out shouldContain Regex("""> verify\(t\)\nclaim\s+value\n-+\s+-+\nsid\s+$keep""")
             run.out shouldContain Regex("""sub\s+$user""")
+            run.out shouldContain Regex("""> whoIs\(t\)\nfield\s+value\n-+\s+-+\nstate\s+signed-in\nuser\s+$user\nsession\s+$keep""")
+            run.out shouldContain Regex("""state\s+signed-out\nreason\s+(session-token-but-no-client-uat|dev-browser-missing)""")
             run.out shouldContain "(1 session)"
             run.out shouldContain "> for (int i = 0; i < 2; i++) {\n    System.out.println(\"line \" + i);\n  }\nline 0\nline 1\n"
             run.out shouldContain "> 1 + 1\n$1 ==> 2\n"

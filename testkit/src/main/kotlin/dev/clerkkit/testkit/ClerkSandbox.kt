@@ -252,9 +252,56 @@ public class ClerkSandbox protected constructor(
      * now + [issuedAtOffsetSeconds] (negative values make already-expired tokens, e.g. for refresh tests).
      */
     @JvmOverloads
-    public fun issueToken(sessionId: String, lifetimeSeconds: Long = config.defaultTokenLifetimeSeconds, issuedAtOffsetSeconds: Long = 0): String {
+    public fun issueToken(
+        sessionId: String,
+        lifetimeSeconds: Long = config.defaultTokenLifetimeSeconds,
+        issuedAtOffsetSeconds: Long = 0,
+        authorizedParty: String? = config.authorizedParty,
+    ): String {
         val s = store.peek(sessionId) ?: throw IllegalArgumentException("unknown session $sessionId")
-        return tokens.sign(s, null, lifetimeSeconds, issuedAtOffsetSeconds)
+        return tokens.sign(s, null, lifetimeSeconds, issuedAtOffsetSeconds, authorizedParty)
+    }
+
+    /**
+     * The instance's publishable key: `pk_test_` and the base64 of the Frontend API host (the [issuer]'s host) followed
+     * by `$`, as Clerk encodes it. Its SHA-1 gives the cookie suffix ([BrowserSession.cookieSuffixOf]).
+     */
+    public val publishableKey: String
+        get() = "pk_test_" + java.util.Base64.getEncoder().encodeToString((java.net.URI(issuer).host + "$").toByteArray())
+
+    /**
+     * Signs [sessionId]'s user in a browser: a fresh session token (`iat` = now + [issuedAtOffsetSeconds], `azp` =
+     * [authorizedParty], by default [SandboxConfig.authorizedParty]), `__client_uat` = the token's `iat` + [clientUatOffsetSeconds], and a new
+     * refresh token that `POST /v1/sessions/{id}/refresh` accepts for this session only.
+     */
+    @JvmOverloads
+    public fun signIn(
+        sessionId: String,
+        lifetimeSeconds: Long = config.defaultTokenLifetimeSeconds,
+        issuedAtOffsetSeconds: Long = 0,
+        clientUatOffsetSeconds: Long = 0,
+        authorizedParty: String? = config.authorizedParty,
+    ): BrowserSession {
+        val s = store.peek(sessionId) ?: throw IllegalArgumentException("unknown session $sessionId")
+        val token = tokens.sign(s, null, lifetimeSeconds, issuedAtOffsetSeconds, authorizedParty)
+        val iat = config.clock.millis() / 1000 + issuedAtOffsetSeconds
+        return BrowserSession(
+            sessionId,
+            token,
+            iat + clientUatOffsetSeconds,
+            tokens.newRefreshToken(sessionId),
+            BrowserSession.cookieSuffixOf(publishableKey),
+        )
+    }
+
+    /**
+     * A JWT-template token for [sessionId] as `POST /v1/sessions/{id}/tokens/{name}` would sign it (without HTTP):
+     * Clerk's JWT-template `cat` header, `jti`, and [claims] added.
+     */
+    @JvmOverloads
+    public fun issueTemplateToken(sessionId: String, claims: Map<String, Any?> = emptyMap(), lifetimeSeconds: Long = 60): String {
+        val s = store.peek(sessionId) ?: throw IllegalArgumentException("unknown session $sessionId")
+        return tokens.sign(s, JwtTemplate(ClerkJson.toJson(claims) as JsonObject, lifetimeSeconds), lifetimeSeconds, 0)
     }
 
     /** Seeds a few users, clients and sessions in various statuses (active, revoked, ended, expired, abandoned). */

@@ -1,5 +1,9 @@
 package dev.clerkkit.java.examples;
 
+import dev.clerkkit.auth.AuthRequest;
+import dev.clerkkit.auth.AuthResult;
+import dev.clerkkit.auth.AuthenticateRequestOptions;
+
 import dev.clerkkit.tokens.SessionClaims;
 import dev.clerkkit.tokens.TokenVerificationException;
 
@@ -282,5 +286,22 @@ public final class ReadmeExamples {
         SessionClaims claims = verifier.verifyBlocking(sessionToken);
         // end::verify-token-options[]
         return claims;
+    }
+
+    public static String authenticate(ClerkJavaClient clerk, String method, String url, java.util.Map<String, java.util.List<String>> headers) {
+        // tag::authenticate-request[]
+        AuthenticateRequestOptions options = AuthenticateRequestOptions.builder()
+                .publishableKey(System.getenv("CLERK_PUBLISHABLE_KEY"))   // suffixed cookies, handshake URL
+                .authorizedParties("https://app.example.com")
+                .build();                                              // create once, share
+        AuthResult result = clerk.blocking().authenticateRequest(AuthRequest.of(method, url, headers), options);
+        // result.getHeaders(): Set-Cookie of a refreshed session, Location of a handshake, x-clerk-auth-* debug headers
+        if (result instanceof AuthResult.SignedIn in && in.isAuthenticated()) {
+            return "user " + in.getUserId() + " in " + in.getSessionId();
+        } else if (result instanceof AuthResult.Handshake hs) {
+            return "307 to " + hs.getLocation().length() + "-char handshake URL, " + hs.getReason();
+        }
+        return "401: " + ((result instanceof AuthResult.SignedOut out) ? out.getReason().getWireName() : "pending");
+        // end::authenticate-request[]
     }
 }

@@ -45,9 +45,12 @@ internal class SigningKeys {
         keys.retainAll { it.keyID == current.keyID }
     }
 
-    fun sign(claims: JWTClaimsSet): String {
+    fun sign(claims: JWTClaimsSet, category: String? = null): String {
         val key = active
-        val jwt = SignedJWT(JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.keyID).type(JOSEObjectType.JWT).build(), claims)
+        val header = JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.keyID).type(JOSEObjectType.JWT)
+            .apply { if (category != null) customParam("cat", category) }
+            .build()
+        val jwt = SignedJWT(header, claims)
         jwt.sign(RSASSASigner(key))
         return jwt.serialize()
     }

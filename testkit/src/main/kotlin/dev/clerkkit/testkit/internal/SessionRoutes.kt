@@ -153,7 +153,8 @@ internal class SessionRoutes(
         val claims = tokens.verify(RequestDecoding.stringField(body, "expired_token")!!)
         val session = store.find(sessionId)
         if (claims == null || claims.getStringClaim("sid") != sessionId || session == null || session.status != "active" ||
-            claims.subject != session.userId
+            claims.subject != session.userId ||
+            !tokens.refreshTokenMatches(RequestDecoding.stringField(body, "refresh_token")!!, sessionId)
         ) {
             throw ApiError(
                 401,
@@ -162,7 +163,7 @@ internal class SessionRoutes(
                 "The expired_token is not a valid session token for session $sessionId, or the session is not active.",
             )
         }
-        val jwt = tokens.sign(session, null, defaultTokenLifetimeSeconds, 0)
+        val jwt = tokens.sign(session, null, defaultTokenLifetimeSeconds, 0, claims.getStringClaim("azp"))
         store.locked {
             session.lastActiveAt = store.now()
             session.updatedAt = store.now()
@@ -175,8 +176,8 @@ internal class SessionRoutes(
                 put(
                     "cookies",
                     buildJsonArray {
-                        add(JsonPrimitive("__session=$jwt; Path=/; Secure; SameSite=Lax"))
-                        add(JsonPrimitive("__client_uat=${store.now() / 1000}; Path=/; Max-Age=315360000; Secure; SameSite=Lax"))
+                        add(JsonPrimitive("__session=$jwt; Path=/; Max-Age=60; Secure; SameSite=Lax"))
+                        add(JsonPrimitive("__client_uat=${store.now() / 1000}; Path=/; Max-Age=315360000; Secure; SameSite=Strict"))
                     },
                 )
             }
