@@ -151,7 +151,9 @@ class TransportSpec : FunSpec({
                             awaitUntil(20_000, { "256 calls held (saw ${sandbox.stats.requests(Route.GET_SESSION)})" }) {
                                 sandbox.stats.requests(Route.GET_SESSION) >= 1 + 256
                             }
-                            calls.forEach { it.cancel() }
+                            // the waiting calls first: a permit freed by a cancelled held call would otherwise go to a queued
+                            // call whose own cancel has not been called yet, and that call is (rightly) sent
+                            calls.asReversed().forEach { it.cancel() }
                             calls.forEach { it.join() }
                         }
                         withTimeout(10_000) { c.sessions.get(other, RequestOptions { maxAttempts(1) }).id } shouldBe other
