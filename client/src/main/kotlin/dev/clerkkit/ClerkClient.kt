@@ -1,7 +1,9 @@
 package dev.clerkkit
 
+import dev.clerkkit.http.CapturedCall
 import dev.clerkkit.http.Operations
 import dev.clerkkit.http.Pipeline
+import dev.clerkkit.internal.InternalClerkkitApi
 import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.JwksFetcher
@@ -9,6 +11,8 @@ import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 
 /**
  * Entry point of clerkkit: owns its Ktor clients (by default one on the OkHttp engine for every call, see
@@ -49,7 +53,16 @@ public class ClerkClient(
 
     /** A new verifier with [options] (and its own JWKS cache) whose keys come through this client when no PEM key is set. */
     public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier =
-        SessionTokenVerifier(options, JwksFetcher { fetchJwks() })
+        SessionTokenVerifier(options, JwksFetcher { fetchJwks() }).also { v -> pipeline.listeners?.let { v.listeners = it } }
+
+    /**
+     * For the Java facade: the coroutine context that starts a call's events on the calling thread
+     * ([dev.clerkkit.events.ClerkEventListener.forCall]), to be added to the coroutine that makes the call after a
+     * thread hop. Empty without event listeners.
+     */
+    @InternalClerkkitApi
+    @JvmSynthetic
+    public fun callerContext(): CoroutineContext = pipeline.listeners?.let { CapturedCall(it.forCall()) } ?: EmptyCoroutineContext
 
     private suspend fun fetchJwks(): String =
         pipeline.execute(Operations.GET_JWKS, Operations.GET_JWKS.request(RequestOptions.NONE)).value

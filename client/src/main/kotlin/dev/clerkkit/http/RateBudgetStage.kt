@@ -23,7 +23,9 @@ internal class RateBudgetStage(private val budget: RateBudget, private val maxPa
         val request = chain.request
         if (request.operation.rateLimited) {
             val maxWait = request.options.timeout ?: config.requestTimeout
+            val t0 = if (request.events != null) System.nanoTime() else 0L
             val freeIn = budget.acquire(maxWait)
+            request.events?.rateBudgetWaited(request, budget, System.nanoTime() - t0, freeIn == null)
             if (freeIn != null) throw RateBudgetExhaustedException(request.operation.name, freeIn, maxWait)
         }
         try {

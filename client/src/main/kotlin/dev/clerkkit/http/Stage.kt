@@ -61,6 +61,8 @@ internal data class ApiRequest(
     val attempt: Int = 1,
     /** The previous attempt failed below HTTP (engines may then use a fresh connection). */
     val afterTransportFailure: Boolean = false,
+    /** The call's event listeners (set by [CallEventsStage]); null when the client has none. */
+    val events: CallEvents? = null,
 ) {
     val method: String get() = operation.method
 
