@@ -4,8 +4,10 @@ import dev.clerkkit.auth.AuthRequest
 import dev.clerkkit.auth.AuthResult
 import dev.clerkkit.auth.AuthenticateRequestOptions
 import dev.clerkkit.auth.RequestAuthenticator
+import dev.clerkkit.http.CapturedCall
 import dev.clerkkit.http.Operations
 import dev.clerkkit.http.Pipeline
+import dev.clerkkit.internal.InternalClerkkitApi
 import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
 import dev.clerkkit.tokens.InstanceJwks
@@ -14,6 +16,8 @@ import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.SessionTokenVerifier
 import dev.clerkkit.tokens.TokenVerificationException
 import dev.clerkkit.tokens.TokenVerifierOptions
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 
 /**
  * Entry point of clerkkit: owns its Ktor clients (by default one on the OkHttp engine for every call, see
@@ -56,7 +60,8 @@ public class ClerkClient(
      * A new verifier with [options] whose keys come through this client when no PEM key is set. Every verifier of a
      * client shares the client's JWKS cache (one per instance: this client's base URL and secret key).
      */
-    public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier = SessionTokenVerifier(options, instanceJwks)
+    public fun tokenVerifier(options: TokenVerifierOptions): SessionTokenVerifier =
+        SessionTokenVerifier(options, instanceJwks).also { v -> pipeline.listeners?.let { v.listeners = it } }
 
     private val instanceJwks: JwksFetcher = InstanceJwks { fetchJwks() }
 
@@ -96,6 +101,15 @@ public class ClerkClient(
             )
         }
     }
+
+    /**
+     * For the Java facade: the coroutine context that starts a call's events on the calling thread
+     * ([dev.clerkkit.events.ClerkEventListener.forCall]), to be added to the coroutine that makes the call after a
+     * thread hop. Empty without event listeners.
+     */
+    @InternalClerkkitApi
+    @JvmSynthetic
+    public fun callerContext(): CoroutineContext = pipeline.listeners?.let { CapturedCall(it.forCall()) } ?: EmptyCoroutineContext
 
     private suspend fun fetchJwks(): String =
         pipeline.execute(Operations.GET_JWKS, Operations.GET_JWKS.request(RequestOptions.NONE)).value

@@ -1,5 +1,6 @@
 package dev.clerkkit
 
+import dev.clerkkit.events.ClerkEventListener
 import dev.clerkkit.http.Redaction
 import dev.clerkkit.http.Stage
 import dev.clerkkit.http.StagePosition
@@ -116,6 +117,13 @@ public class ClerkConfig protected constructor(builder: Builder) {
      */
     public val maxRateLimitPause: Duration = builder.maxRateLimitPause
 
+    /**
+     * Listeners of every call, attempt, retry, rate-budget wait and token verification (see [ClerkEventListener]), in
+     * the order added; e.g. those of the `clerkkit-opentelemetry` and `clerkkit-micrometer` modules. Default none
+     * (the client then does no event work at all).
+     */
+    public val eventListeners: List<ClerkEventListener> = builder.eventListeners.toList()
+
     /** Stages added to the pipeline (see `http/Pipeline.kt`), in the order added, per position. */
     private val addedStages: List<Pair<StagePosition, Stage>> = builder.addedStages.toList()
 
@@ -164,6 +172,7 @@ public class ClerkConfig protected constructor(builder: Builder) {
         it.rateLimit = rateLimitSetting; it.rateBudget = rateBudget; it.maxRateLimitPause = maxRateLimitPause
         it.addedStages += addedStages
         it.nanoClock = nanoClock; it.rateSleeper = rateSleeper
+        it.eventListeners = eventListeners
     }
 
     override fun toString(): String =
@@ -216,6 +225,8 @@ public class ClerkConfig protected constructor(builder: Builder) {
         @get:JvmSynthetic @set:JvmSynthetic public var rateBudget: RateBudget? = null
         /** See [ClerkConfig.maxRateLimitPause]. */
         @get:JvmSynthetic @set:JvmSynthetic public var maxRateLimitPause: Duration = Duration.ofSeconds(10)
+        /** See [ClerkConfig.eventListeners]. */
+        @get:JvmSynthetic @set:JvmSynthetic public var eventListeners: List<ClerkEventListener> = emptyList()
         internal val addedStages = mutableListOf<Pair<StagePosition, Stage>>()
         @get:JvmSynthetic @set:JvmSynthetic internal var nanoClock: () -> Long = System::nanoTime
         @get:JvmSynthetic @set:JvmSynthetic internal var rateSleeper: Sleeper? = null
@@ -264,6 +275,11 @@ public class ClerkConfig protected constructor(builder: Builder) {
         public fun rateBudget(value: RateBudget?): Builder = apply { rateBudget = value }
         /** Sets [maxRateLimitPause]. */
         public fun maxRateLimitPause(value: Duration): Builder = apply { maxRateLimitPause = value }
+
+        /** Adds [listener] to [eventListeners] (after those added before it). */
+        public fun addEventListener(listener: ClerkEventListener): Builder = apply { eventListeners = eventListeners + listener }
+        /** Sets [eventListeners] (replacing those added so far). */
+        public fun eventListeners(value: List<ClerkEventListener>): Builder = apply { eventListeners = value.toList() }
 
         /** Adds [stage] to the pipeline at [position] (after the stages added before it there). */
         @JvmSynthetic

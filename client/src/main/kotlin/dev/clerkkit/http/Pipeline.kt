@@ -13,22 +13,28 @@ import kotlinx.coroutines.CancellationException
  * is decoded by its [Operation]. Nothing else in clerkkit talks HTTP; this class does nothing but run the chain.
  *
  * ```
- * call ─▶ Prepare ─▶ [call stages] ─▶ Retry ─┬▶ RateBudget ─▶ [attempt stages] ─▶ AttemptTimeout ─▶ Response ─▶ Logging ─▶ Engine ─▶ HttpEngine
- *                                            └── once per attempt ─────────────────────────────────────────────────────────────┘
+ * call ─▶ Prepare ─▶ CallEvents ─▶ [call stages] ─▶ Retry ─┬▶ RateBudget ─▶ [attempt stages] ─▶ AttemptEvents ─▶ AttemptTimeout ─▶ Response ─▶ Logging ─▶ Engine ─▶ HttpEngine
+ *                                                          └── once per attempt ────────────────────────────────────────────────────────────────────────────┘
  * ```
  * (docs/design/pipeline.md has the diagram with each stage's contract.) `[call stages]` and `[attempt stages]` are
  * the stages added by configuration ([ClerkConfig.Builder.addStage]): once per call, and once per attempt after its
- * rate permit. [RateBudgetStage] is left out without a budget, [LoggingStage] at [LogLevel.NONE].
+ * rate permit. [RateBudgetStage] is left out without a budget, [LoggingStage] at [LogLevel.NONE],
+ * [CallEventsStage] and [AttemptEventsStage] without event listeners ([ClerkConfig.eventListeners]).
  */
 internal class Pipeline(private val config: ClerkConfig, private val engine: HttpEngine = createEngine(config)) : AutoCloseable {
     private val redaction = Redaction(config.secretKey)
 
+    /** The configured event listeners; null when there are none (then no event stage is in the chain). */
+    val listeners: Listeners? = Listeners.of(config)
+
     val stages: List<Stage> = buildList {
         add(PrepareStage(config))
+        listeners?.let { add(CallEventsStage(it)) }
         addAll(config.stages(StagePosition.CALL))
         add(RetryStage(config))
         RateBudgetStage.of(config)?.let(::add)
         addAll(config.stages(StagePosition.ATTEMPT))
+        if (listeners != null) add(AttemptEventsStage(config))
         add(AttemptTimeoutStage(config))
         add(ResponseStage(config, redaction))
         if (config.logLevel != LogLevel.NONE) add(LoggingStage(config.logLevel, redaction))

@@ -29,8 +29,10 @@ internal class RateBudgetStage(private val budget: RateBudget, private val maxPa
         val maxWait = request.options.timeout ?: config.requestTimeout
         val started = config.nanoClock()
         val freeIn = budget.acquire(maxWait)
+        val waitedNanos = (config.nanoClock() - started).coerceAtLeast(0)
+        request.events?.rateBudgetWaited(request, budget, waitedNanos, freeIn == null)
         if (freeIn != null) throw RateBudgetExhaustedException(request.operation.name, freeIn, maxWait)
-        val waited = Duration.ofNanos((config.nanoClock() - started).coerceAtLeast(0))
+        val waited = Duration.ofNanos(waitedNanos)
         try {
             return proceed(chain, request.copy(rateBudgetWait = waited))
         } finally {

@@ -37,6 +37,7 @@ internal class RetryStage(private val config: ClerkConfig) : Stage {
             if (attempt >= policy.maxAttempts) throw failure
             val wait = retryDelay(failure, request.operation.replay, policy, attempt) ?: throw failure
             if (Duration.ofNanos(System.nanoTime() - started) + wait > policy.maxElapsed) throw failure
+            request.events?.retryScheduled(request, attempt, failure, wait)
             policy.sleeper.sleep(wait)
             afterTransportFailure = failure is ClerkTransportException
             attempt++

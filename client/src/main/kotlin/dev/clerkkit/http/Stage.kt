@@ -63,6 +63,8 @@ internal data class ApiRequest(
     val afterTransportFailure: Boolean = false,
     /** How long this attempt waited for its rate-budget permit: it counts against the attempt's request timeout. */
     val rateBudgetWait: java.time.Duration = java.time.Duration.ZERO,
+    /** The call's event listeners (set by [CallEventsStage]); null when the client has none. */
+    val events: CallEvents? = null,
 ) {
     val method: String get() = operation.method
 

@@ -5,6 +5,8 @@ import com.nimbusds.jose.JWSAlgorithm
 import com.nimbusds.jose.crypto.RSASSAVerifier
 import com.nimbusds.jose.util.Base64URL
 import com.nimbusds.jwt.SignedJWT
+import dev.clerkkit.events.TokenVerified
+import dev.clerkkit.http.Listeners
 import dev.clerkkit.tokens.TokenVerificationException.Reason
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.SerializationException
@@ -14,6 +16,7 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import java.security.interfaces.RSAPublicKey
 import java.text.ParseException
+import java.time.Duration
 
 /** Longest token accepted; Clerk session tokens are ~1 KB, cookies are capped at 4 KB. */
 private const val MAX_TOKEN_LENGTH: Int = 16 * 1024
@@ -81,6 +84,24 @@ public class SessionTokenVerifier @JvmOverloads constructor(
      * @throws TokenVerificationException when the token is not acceptable (see [TokenVerificationException.Reason]).
      */
     public suspend fun verify(token: String): SessionClaims {
+        val observers = listeners ?: return verifyNow(token)
+        val fetches = jwksFetchCount
+        val t0 = System.nanoTime()
+        val claims = try {
+            verifyNow(token)
+        } catch (e: TokenVerificationException) {
+            observers.tokenVerified(TokenVerified(false, e.reason.name, jwksFetchCount != fetches, Duration.ofNanos(System.nanoTime() - t0)))
+            throw e
+        }
+        observers.tokenVerified(TokenVerified(true, null, jwksFetchCount != fetches, Duration.ofNanos(System.nanoTime() - t0)))
+        return claims
+    }
+
+    /** The client's event listeners, set by the `ClerkClient` that made this verifier; null for none. */
+    @JvmSynthetic
+    internal var listeners: Listeners? = null
+
+    private suspend fun verifyNow(token: String): SessionClaims {
         val jws = parse(token)
         val key = pemKey ?: jwks!!.keyFor(
             jws.kid ?: throw TokenVerificationException(Reason.UNKNOWN_KID, "token has no kid header"),
@@ -100,7 +121,16 @@ public class SessionTokenVerifier @JvmOverloads constructor(
      */
     public fun verifyBlocking(token: String): SessionClaims {
         val key = pemKey ?: return runBlocking { verify(token) }
-        return check(parse(token), key)
+        val observers = listeners ?: return check(parse(token), key)
+        val t0 = System.nanoTime()
+        val claims = try {
+            check(parse(token), key)
+        } catch (e: TokenVerificationException) {
+            observers.tokenVerified(TokenVerified(false, e.reason.name, false, Duration.ofNanos(System.nanoTime() - t0)))
+            throw e
+        }
+        observers.tokenVerified(TokenVerified(true, null, false, Duration.ofNanos(System.nanoTime() - t0)))
+        return claims
     }
 
     override fun toString(): String = "SessionTokenVerifier(keySource=${if (isNetworkless) "PEM" else "JWKS"})"

@@ -8,6 +8,7 @@ import dev.clerkkit.RetryPolicy
 import dev.clerkkit.auth.AuthRequest
 import dev.clerkkit.auth.AuthResult
 import dev.clerkkit.auth.AuthenticateRequestOptions
+import dev.clerkkit.events.ClerkEventListener
 import dev.clerkkit.ratelimit.RateBudget
 import dev.clerkkit.ratelimit.RateLimit
 import dev.clerkkit.tokens.SessionClaims
@@ -54,7 +55,7 @@ public class ClerkJavaClient protected constructor(
     private val closed = AtomicBoolean(false)
     private val dispatcher: CoroutineDispatcher = executor?.asCoroutineDispatcher() ?: Dispatchers.Unconfined
     private val scope = CoroutineScope(SupervisorJob() + dispatcher + CoroutineName("clerkkit-java"))
-    private val futures = Futures(scope) { closed.get() }
+    private val futures = Futures(scope, { closed.get() }, core::callerContext)
     private val sessions: SessionsAsync = DefaultSessionsAsync(core.sessions, futures)
     private val tokens: TokenVerifier by lazy { DefaultTokenVerifier(core.tokens, futures) }
     private val blocking: ClerkBlockingClient = DefaultClerkBlockingClient(this, DefaultSessionsBlocking(core.sessions, futures)) { tokens }
@@ -173,6 +174,11 @@ public class ClerkJavaClient protected constructor(
         public fun rateBudget(value: RateBudget?): Builder = apply { config.rateBudget(value) }
         /** See [ClerkConfig.maxRateLimitPause]. Default 10 s. */
         public fun maxRateLimitPause(value: Duration): Builder = apply { config.maxRateLimitPause(value) }
+        /**
+         * See [ClerkConfig.eventListeners]: adds a listener of calls, attempts, retries, rate waits and token
+         * verifications. Its [ClerkEventListener.forCall] runs on the thread that calls the facade. Default none.
+         */
+        public fun addEventListener(listener: ClerkEventListener): Builder = apply { config.addEventListener(listener) }
 
         /**
          * Where returned futures complete (and so where non-async callbacks run). Default `null`: on the client's own

@@ -5,18 +5,25 @@ import kotlinx.coroutines.future.future
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
+import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 
 /**
  * The whole suspend -> Java adapter: a call is `scope.future { block() }` (cancelling the future cancels the
  * coroutine, which aborts the HTTP exchange), and a blocking call waits for that future and throws what it failed
  * with, unwrapped. Input errors never get here: the params objects throw them when built, on the caller's thread.
  */
-internal class Futures(private val scope: CoroutineScope, private val isClosed: () -> Boolean = { false }) {
+internal class Futures(
+    private val scope: CoroutineScope,
+    private val isClosed: () -> Boolean = { false },
+    /** What a call takes along from the calling thread (the event listeners' per-call state, e.g. the trace context). */
+    private val callerContext: () -> CoroutineContext = { EmptyCoroutineContext },
+) {
 
-    /** Starts [block]. @throws IllegalStateException when the client is closed. */
+    /** Starts [block], with [callerContext] taken on the calling thread. @throws IllegalStateException when the client is closed. */
     fun <T> future(block: suspend () -> T): CompletableFuture<T> {
         check(!isClosed()) { "ClerkJavaClient is closed" }
-        return scope.future { block() }
+        return scope.future(callerContext()) { block() }
     }
 
     /** Runs [block] and waits for it on the calling thread. */
