@@ -3,7 +3,6 @@ package dev.clerkkit.http.engine
 import dev.clerkkit.ClerkConfig
 import io.ktor.client.HttpClient
 import io.ktor.client.engine.java.Java
-import kotlinx.coroutines.Job
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
 import java.util.concurrent.Executors
@@ -49,9 +48,5 @@ internal class JavaEngine(config: ClerkConfig) : HttpEngine {
     override suspend fun roundTrip(request: EngineRequest): EngineResponse = withContext(dispatcher) { client.roundTrip(request) }
 
     /** Closes the client; its threads are shut down once the engine has finished what it still had. */
-    override fun close() {
-        val engineJob = client.engine.coroutineContext[Job]
-        client.close()
-        if (engineJob == null) executor.shutdown() else engineJob.invokeOnCompletion { executor.shutdown() }
-    }
+    override fun close() = client.closeThenShutdown(executor)
 }

@@ -4,6 +4,7 @@ import dev.clerkkit.ClerkConfig
 import io.ktor.client.HttpClient
 import io.ktor.client.HttpClientConfig
 import io.ktor.client.plugins.HttpTimeout
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
 import java.security.KeyStore
@@ -61,6 +62,13 @@ internal fun HttpClientConfig<*>.clerkDefaults(config: ClerkConfig, timeoutDefau
             socketTimeoutMillis = config.socketTimeout.toMillis()
         }
     }
+}
+
+/** Closes this client, then shuts [executor] down once the engine has finished what it still had. */
+internal fun HttpClient.closeThenShutdown(executor: ExecutorService) {
+    val engineJob = engine.coroutineContext[Job]
+    close()
+    if (engineJob == null) executor.shutdown() else engineJob.invokeOnCompletion { executor.shutdown() }
 }
 
 /** Engine and calls share this many threads on a CIO engine or an injected one (the machine's cores, 2 to 8). */
