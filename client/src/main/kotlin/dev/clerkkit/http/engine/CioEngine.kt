@@ -5,6 +5,11 @@ import io.ktor.client.HttpClient
 import io.ktor.client.engine.cio.CIO
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.async
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.selects.select
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
@@ -45,7 +50,16 @@ internal class CioEngine(private val config: ClerkConfig) : HttpEngine {
                 val pooled = !ownConnection && request.isRead && request.connectTimeout == null && request.socketTimeout == null
                 val sent = if (ownConnection) request.withHeader("Connection", "close") else request
                 val response = try {
-                    generation.client.roundTrip(sent)
+                    if (pooled) {
+                        // CIO may have handed this request to a connection whose last answer said Connection: close;
+                        // such a request is never answered, so once the pool announced a close it is sent again
+                        val dedicated = sent.withHeader("Connection", "close")
+                        hedgeAfter(generation.closeAnnounced, ORPHAN_GRACE_MILLIS, { generation.client.roundTrip(sent) }) {
+                            generation.client.roundTrip(dedicated)
+                        }
+                    } else {
+                        generation.client.roundTrip(sent)
+                    }
                 } catch (e: EngineFailure) {
                     if (pooled) pools.markBad(generation, e.kind.name)
                     throw e
@@ -88,6 +102,35 @@ internal class CioEngine(private val config: ClerkConfig) : HttpEngine {
 
     private fun announcesClose(response: EngineResponse): Boolean =
         response.headers["connection"].orEmpty().any { v -> v.split(',').any { it.trim().equals("close", ignoreCase = true) } }
+}
+
+/**
+ * How long a pooled GET waits for its answer, counted from a `Connection: close` announced on its pool, before it is
+ * sent again on a connection of its own: CIO may have written it to the connection that is closing, where it is never
+ * answered. The first answer of the two is taken and the other exchange cancelled.
+ */
+internal const val ORPHAN_GRACE_MILLIS: Long = 500
+
+/**
+ * Runs [first]; if [signal] completes and [first] has not answered [graceMillis] later, runs [second] beside it.
+ * Returns whichever answers first and cancels the other; a failure of either fails the whole.
+ */
+internal suspend fun <T> hedgeAfter(
+    signal: Deferred<Unit>,
+    graceMillis: Long,
+    first: suspend () -> T,
+    second: suspend () -> T,
+): T = coroutineScope {
+    val original = async { first() }
+    val hedge = async {
+        signal.await()
+        delay(graceMillis)
+        second()
+    }
+    select {
+        original.onAwait { answer -> hedge.cancel(); answer }
+        hedge.onAwait { answer -> original.cancel(); answer }
+    }
 }
 
 private fun createCioClient(config: ClerkConfig, dispatcher: CoroutineDispatcher): HttpClient = HttpClient(CIO) {

@@ -1,6 +1,7 @@
 package dev.clerkkit.http.engine
 
 import io.ktor.client.HttpClient
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineDispatcher
 import org.slf4j.LoggerFactory
 import java.time.Duration
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger
  * CIO's keep-alive pool (`pipelining = true`) hands requests to whichever pooled connection asks first, and keeps a
  * connection in that rotation after it has gone bad:
  * - after a response that said `Connection: close` the connection's reader is gone but its writer still takes the
- *   next request, which then never gets an answer (it would hang until the request timeout);
+ *   next request, which then never gets an answer (it would hang until the request timeout; [CioEngine] sends such a
+ *   request again on a connection of its own, see [ORPHAN_GRACE_MILLIS]);
  * - after a read timeout or a broken answer the connection is stalled or out of step, and every request handed to it
  *   waits behind the stalled answer or fails.
  *
@@ -84,6 +86,9 @@ internal class CioPools(
         @Volatile
         var bad: Boolean = false
 
+        /** Completed once a pooled call here saw a server's announced `Connection: close`. */
+        val closeAnnounced: CompletableDeferred<Unit> = CompletableDeferred()
+
         /** The trouble was more than a server's announced `Connection: close` (a timeout, a broken answer). */
         @Volatile
         internal var troubled: Boolean = false
@@ -130,7 +135,7 @@ internal class CioPools(
      * or once the rate limit allows (until then calls on it use connections of their own).
      */
     fun markBad(generation: Generation, reason: String, announcedClose: Boolean = false) {
-        if (!announcedClose) generation.troubled = true
+        if (!announcedClose) generation.troubled = true else generation.closeAnnounced.complete(Unit)
         generation.bad = true
         replaceIfDue(generation, reason)
     }
