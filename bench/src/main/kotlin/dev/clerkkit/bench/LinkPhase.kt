@@ -27,13 +27,14 @@ class ClerkVariant(val label: String, val configure: ClerkConfig.Builder.() -> U
 
 /**
  * The clerkkit configurations the link phase compares (next to Clerk's official SDK): the default (OkHttp for every
- * call), CIO reads with OkHttp writes, and CIO only.
+ * call), CIO reads with OkHttp writes, CIO only, and the JDK's HttpClient (JAVA).
  */
 object LinkVariants {
     val clerkkit: List<ClerkVariant> = listOf(
         ClerkVariant("clerkkit default (OkHttp)") { },
         ClerkVariant("clerkkit CIO reads, OkHttp writes") { builtInEngine = dev.clerkkit.BuiltInEngine.CIO_READS_OKHTTP_WRITES },
         ClerkVariant("clerkkit on CIO only") { builtInEngine = dev.clerkkit.BuiltInEngine.CIO },
+        ClerkVariant("clerkkit on the JDK client (JAVA)") { builtInEngine = dev.clerkkit.BuiltInEngine.JAVA },
     )
 }
 

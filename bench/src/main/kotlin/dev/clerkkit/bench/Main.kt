@@ -118,6 +118,7 @@ object Main {
                 { OursKotlin(it) }, { OursJava(it) }, { OfficialSdk(it) }, { BareCio(it) }, { OursOkHttp(it) }, { BareCioDefaultCallers(it) },
                 { OursJdk(it) },
                 { OursKotlin(it, engine = dev.clerkkit.BuiltInEngine.CIO_READS_OKHTTP_WRITES, label = "clerkkit Kotlin, CIO reads (suspend)") },
+                { OursKotlin(it, engine = dev.clerkkit.BuiltInEngine.JAVA, label = "clerkkit Kotlin on the JDK client (suspend)") },
             )
             // -Dbench.drivers=0,5 runs a subset (indices into this list; the tables then skip their ratio columns)
             val only = System.getProperty("bench.drivers")?.split(',')?.map { it.trim().toInt() }?.toSet()
@@ -154,6 +155,7 @@ object Main {
             val drivers = listOf(
                 OursKotlin(t, post = true), OursOkHttp(t, post = true), OfficialSdk(t, post = true), OursJdk(t, post = true),
                 OursKotlin(t, post = true, engine = dev.clerkkit.BuiltInEngine.CIO, label = "clerkkit Kotlin on CIO only (suspend)"),
+                OursKotlin(t, post = true, engine = dev.clerkkit.BuiltInEngine.JAVA, label = "clerkkit Kotlin on the JDK client (suspend)"),
             )
             try {
                 for (d in drivers) {

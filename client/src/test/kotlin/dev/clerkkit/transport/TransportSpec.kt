@@ -27,6 +27,7 @@ import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
@@ -196,6 +197,32 @@ class TransportSpec : FunSpec({
                     }
                 } finally {
                     https.close()
+                }
+            }
+
+            // CIO notices a connection the server closed only when it writes the next request to it (a failed attempt,
+            // after which its pool is replaced): docs/retries.md, "Known gaps"
+            if (engine == BuiltInEngine.OKHTTP || jdk) {
+                test("the server closes idle pooled connections first (its idle timeout shorter than the keep-alive): single-attempt calls after it all succeed") {
+                    val sandbox = ClerkSandbox.start()
+                    try {
+                        val user = sandbox.addUser()
+                        val sid = sandbox.addSession(user)
+                        val once = RequestOptions { maxAttempts(1) }
+                        sandbox.faults.idleTimeoutMillis = 1_000 // the server's, from the answer on (the client keeps 5 min)
+                        sandboxClient(sandbox) { builtInEngine = engine }.use { c ->
+                            // pooled connections for GETs and for POSTs
+                            coroutineScope { List(16) { async { c.sessions.get(sid); c.sessions.createToken(sid) } }.awaitAll() }
+                            (sandbox.stats.openConnections >= 2).shouldBeTrue()
+                            awaitUntil(10_000, { "open connections ${sandbox.stats.openConnections}" }) { sandbox.stats.openConnections == 0 }
+                            sandbox.faults.idleTimeoutMillis = null
+                            // every pooled connection is now closed by the server; calls go on, none needs a retry
+                            repeat(20) { c.sessions.get(sid, once).id shouldBe sid }
+                            repeat(5) { c.sessions.createToken(sid, once).jwt.isNotBlank().shouldBeTrue() }
+                        }
+                    } finally {
+                        sandbox.close()
+                    }
                 }
             }
 

@@ -33,6 +33,7 @@ internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
             maxRequestsPerHost = config.maxConnections
         }
         val pool = ConnectionPool(config.maxConnections, config.keepAliveTime.toMillis(), TimeUnit.MILLISECONDS)
+        val stale = StalePooledConnections(pool)
         val tls = config.trustStore?.let { store ->
             val tm = trustManagerFor(store)
             SSLContext.getInstance("TLS").apply { init(null, arrayOf(tm), null) }.socketFactory to tm
@@ -47,6 +48,8 @@ internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
                     followSslRedirects(false)
                     dispatcher(calls)
                     connectionPool(pool)
+                    addInterceptor(stale)
+                    eventListener(stale.listener)
                     connectTimeout(config.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     readTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     writeTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
