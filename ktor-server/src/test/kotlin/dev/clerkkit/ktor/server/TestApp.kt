@@ -78,7 +78,7 @@ class TestApp : AutoCloseable {
                 publishableKey = pk
                 clock = this@TestApp.clock
                 validate { p -> if (p.userId in blocked) null else AppUser(p.userId) }
-                challenge { call.respondText("forbidden: ${reason?.wireName ?: "not allowed"}", status = HttpStatusCode.Forbidden) }
+                challenge { call.respondText("forbidden: ${reason?.wireName ?: "not allowed"}\n$this", status = HttpStatusCode.Forbidden) }
             }
             clerk("forwarded") {
                 client = clerk
@@ -95,6 +95,7 @@ class TestApp : AutoCloseable {
         routing {
             authenticate {
                 get("/me") { describe() }
+                get("/me/strings") { call.respondText("${call.principal<ClerkPrincipal>()}\n${call.clerkAuthResult}") }
                 post("/me") { describe() }
             }
             authenticate(optional = true) {
