@@ -35,7 +35,7 @@ private val LastResultKey = AttributeKey<AuthResult>("dev.clerkkit.ktor.server.A
 /**
  * The [AuthResult] of this call, as the last [clerk] provider that ran for it saw it, or `null` when none ran. On an
  * `authenticate(optional = true)` route it tells an anonymous visitor (`SignedOut`, `session-token-and-uat-missing`)
- * from a pending session; it is never a token's only copy to log: its `toString` shows no token.
+ * from a pending session or a refused token. Its `toString` shows no token.
  */
 public val ApplicationCall.clerkAuthResult: AuthResult? get() = attributes.getOrNull(LastResultKey)
 

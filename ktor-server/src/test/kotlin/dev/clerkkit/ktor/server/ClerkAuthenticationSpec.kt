@@ -1,14 +1,17 @@
 package dev.clerkkit.ktor.server
 
+import dev.clerkkit.ClerkConfig
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import dev.clerkkit.tokens.TokenVerifierOptions
+import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldHaveSize
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import io.kotest.matchers.string.shouldStartWith
+import io.ktor.server.auth.AuthenticationConfig
 import java.net.URLDecoder
 import java.net.http.HttpResponse
 import java.util.Base64
@@ -232,6 +235,19 @@ class ClerkAuthenticationSpec : FunSpec({
             sandbox.setSessionStatus(b.sessionId, "revoked")
             signedOut(app.get("/me", cookies), "session-token-expired-refresh-authentication_invalid")
             handshake(app.get("/me", cookies, DOCUMENT), "session-token-expired-refresh-authentication_invalid")
+        }
+    }
+
+    context("install-time errors, before any call") {
+        test("a client and a config, an invalid publishable key, a blank authorized party: IllegalArgumentException") {
+            shouldThrow<IllegalArgumentException> {
+                AuthenticationConfig().clerk { client = app.clerk; clerkConfig = ClerkConfig { secretKey = sandbox.secretKey } }
+            }.message shouldBe "set client or clerkConfig, not both"
+            shouldThrow<IllegalArgumentException> { AuthenticationConfig().clerk { client = app.clerk; publishableKey = "pk_nope" } }
+            shouldThrow<IllegalArgumentException> { AuthenticationConfig().clerk { client = app.clerk; authorizedParties = setOf(" ") } }
+        }
+        test("neither a client nor a config, and no CLERK_SECRET_KEY: the config's own error").config(enabledIf = { System.getenv("CLERK_SECRET_KEY") == null }) {
+            shouldThrow<IllegalArgumentException> { AuthenticationConfig().clerk { } }.message shouldContain "CLERK_SECRET_KEY"
         }
     }
 
