@@ -272,6 +272,7 @@ public final class ClerkAuthFilter implements Filter {
         private final ClerkBlockingClient client;
         private AuthenticateRequestOptions options;
         private String publishableKey;
+        private boolean publishableKeySet;
         private Collection<String> authorizedParties;
         private final Set<String> required = new LinkedHashSet<>();
         private boolean debugHeaders = true;
@@ -289,9 +290,13 @@ public final class ClerkAuthFilter implements Filter {
             return this;
         }
 
-        /** The instance's publishable key: Clerk's suffixed cookie names and the handshake redirect need it. */
+        /**
+         * The instance's publishable key ({@code pk_test_...}, {@code pk_live_...}): Clerk's suffixed cookie names and
+         * the handshake redirect need it. {@code null} or blank: none (the default).
+         */
         public Builder publishableKey(String value) {
-            this.publishableKey = Objects.requireNonNull(value, "publishableKey");
+            this.publishableKey = value;
+            this.publishableKeySet = true;
             return this;
         }
 
@@ -351,7 +356,7 @@ public final class ClerkAuthFilter implements Filter {
 
         private AuthenticateRequestOptions options() {
             if (options != null) {
-                if (publishableKey != null || authorizedParties != null) {
+                if (publishableKeySet || authorizedParties != null) {
                     throw new IllegalStateException("set either options(...) or publishableKey/authorizedParties, not both");
                 }
                 return options;
