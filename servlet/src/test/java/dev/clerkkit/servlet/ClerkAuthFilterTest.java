@@ -10,9 +10,6 @@ import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.testkit.BrowserSession;
 import dev.clerkkit.testkit.ClerkSandbox;
 import dev.clerkkit.testkit.SandboxConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -33,7 +30,6 @@ class ClerkAuthFilterTest {
     static ClerkSandbox sandbox;
     static ClerkJavaClient clerk;
     static EmbeddedTomcat tomcat;
-    static final HttpClient http = HttpClient.newHttpClient();
     static String devBrowser;
 
     @BeforeAll
@@ -72,10 +68,7 @@ class ClerkAuthFilterTest {
 
     /** Sends {@code method path} with header name/value pairs. */
     static HttpResponse<String> send(String method, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(tomcat.origin() + path))
-            .method(method, HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return tomcat.send(method, path, headers);
     }
 
     static Map<String, String> echo(HttpResponse<String> r) {

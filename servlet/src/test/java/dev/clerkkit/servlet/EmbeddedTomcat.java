@@ -5,6 +5,10 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -13,11 +17,12 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
 
 /** A real Tomcat on a free loopback port, with applications registered through the Servlet API as a user would. */
-final class EmbeddedTomcat implements AutoCloseable {
+public final class EmbeddedTomcat implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final Tomcat tomcat = new Tomcat();
     private final Path baseDir;
 
-    EmbeddedTomcat() {
+    public EmbeddedTomcat() {
         try {
             baseDir = Files.createTempDirectory("clerkkit-tomcat");
         } catch (IOException e) {
@@ -30,21 +35,21 @@ final class EmbeddedTomcat implements AutoCloseable {
     }
 
     /** Adds an application at {@code contextPath} ("" for the root) whose startup runs {@code setup}. */
-    EmbeddedTomcat app(String contextPath, Consumer<ServletContext> setup) {
+    public EmbeddedTomcat app(String contextPath, Consumer<ServletContext> setup) {
         Context ctx = tomcat.addContext(contextPath, baseDir.toString());
         ctx.addServletContainerInitializer((classes, servletContext) -> setup.accept(servletContext), null);
         return this;
     }
 
     /** An application with {@code filter} on every path in front of {@code servlet} on every path. */
-    EmbeddedTomcat app(String contextPath, Filter filter, HttpServlet servlet) {
+    public EmbeddedTomcat app(String contextPath, Filter filter, HttpServlet servlet) {
         return app(contextPath, sc -> {
             sc.addFilter("clerk", filter).addMappingForUrlPatterns(null, false, "/*");
             sc.addServlet("app", servlet).addMapping("/");
         });
     }
 
-    EmbeddedTomcat start() {
+    public EmbeddedTomcat start() {
         try {
             tomcat.start();
         } catch (LifecycleException e) {
@@ -54,8 +59,15 @@ final class EmbeddedTomcat implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>} */
-    String origin() {
+    public String origin() {
         return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort();
+    }
+
+    /** Sends {@code method path} (no body) with header name/value pairs over a real socket. */
+    public HttpResponse<String> send(String method, String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(origin() + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override
