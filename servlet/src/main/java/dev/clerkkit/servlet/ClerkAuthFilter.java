@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>Bad input (a malformed {@code Cookie}, several {@code Authorization} headers, a token that is not a JWT) is a
  * signed-out result like any other, never an exception: the filter never turns a request into a {@code 500}. It does
  * not read the container's parsed cookies ({@code getCookies()}), only the raw headers. Nothing it logs or shows
- * holds a token. A request dispatched through the filter again (forward, include, error) keeps its first result.
+ * holds a token. A request dispatched through the filter again (forward, include, error) keeps its first result, and
+ * its new path is checked against the required paths.
  * The filter does not own the client: close the client when the application stops.
  */
 public final class ClerkAuthFilter implements Filter {
@@ -136,12 +137,17 @@ public final class ClerkAuthFilter implements Filter {
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
+        String path = pathOf(request);
         Optional<AuthResult> earlier = result(request);
         if (earlier.isPresent()) {
+            // a forward, include or error dispatch of a request already authenticated: its headers are set
+            if (!earlier.get().isAuthenticated() && isRequired(path)) {
+                unauthorized(response, reasonOf(earlier.get()).orElse(PENDING_BODY));
+                return;
+            }
             chain.doFilter(wrap(request, earlier.get()), response);
             return;
         }
-        String path = pathOf(request);
         AuthResult result = authenticate(request);
         request.setAttribute(RESULT_ATTRIBUTE, result);
         if (LOG.isDebugEnabled()) {

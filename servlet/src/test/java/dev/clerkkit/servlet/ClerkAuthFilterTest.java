@@ -328,6 +328,34 @@ class ClerkAuthFilterTest {
         assertTrue(f.options().getPublishableKey().isEmpty());
     }
 
+    @Test
+    void aForwardKeepsTheFirstResultAndRefreshesOnce() throws Exception {
+        ClerkAuthFilter filter = ClerkAuthFilter.builder(clerk)
+            .publishableKey(sandbox.getPublishableKey()).authorizedParties(PARTY).requireSignIn("/api/*").build();
+        try (EmbeddedTomcat forwarding = new EmbeddedTomcat().app("", sc -> {
+            sc.addFilter("clerk", filter).addMappingForUrlPatterns(
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.FORWARD), false, "/*");
+            sc.addServlet("forward", new jakarta.servlet.http.HttpServlet() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                    throws jakarta.servlet.ServletException, java.io.IOException {
+                    req.getRequestDispatcher("/api/orders").forward(req, resp);
+                }
+            }).addMapping("/go");
+            sc.addServlet("app", new EchoServlet()).addMapping("/");
+        }).start()) {
+            BrowserSession expired = sandbox.signIn(session(), 60, -120);
+            sandbox.clearRecordedRequests();
+            HttpResponse<String> r = forwarding.send("GET", "/go", "Cookie", expired.cookieHeader() + "; " + devBrowser);
+            assertEquals(expired.getSessionId(), echo(r).get("sessionId"));
+            assertEquals(1, sandbox.getRequests().stream().filter(q -> q.getRawPath().endsWith("/refresh")).count());
+            assertEquals(1, r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("__session")).count());
+            assertEquals(401, forwarding.send("GET", "/go", "Cookie", devBrowser).statusCode());
+        }
+    }
+
     /** {@code token} with its header's {@code alg} replaced (the signature no longer matters). */
     static String withAlg(String token, String alg) {
         return withHeader(token, "\"alg\":\"[^\"]*\"", "\"alg\":\"" + alg + "\"");
