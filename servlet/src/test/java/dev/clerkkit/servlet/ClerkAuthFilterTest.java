@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clerkkit.auth.AuthRequest;
+import dev.clerkkit.auth.AuthResult;
 import dev.clerkkit.auth.AuthenticateRequestOptions;
+import dev.clerkkit.java.ClerkBlockingClient;
 import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.testkit.BrowserSession;
 import dev.clerkkit.testkit.ClerkSandbox;
 import dev.clerkkit.testkit.SandboxConfig;
+import java.lang.reflect.Proxy;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -353,6 +357,47 @@ class ClerkAuthFilterTest {
             assertEquals(1, sandbox.getRequests().stream().filter(q -> q.getRawPath().endsWith("/refresh")).count());
             assertEquals(1, r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("__session")).count());
             assertEquals(401, forwarding.send("GET", "/go", "Cookie", devBrowser).statusCode());
+        }
+    }
+
+    @Test
+    void thePrincipalCarriesTheSessionButNoToken() throws Exception {
+        String uid = sandbox.addUser();
+        String sid = sandbox.addSession(uid, null, "active", "org_acme");
+        String token = sandbox.issueToken(sid);
+        AuthResult.SignedIn in = (AuthResult.SignedIn) clerk.blocking().authenticateRequest(
+            AuthRequest.builder().method("GET").url(PARTY).header("Authorization", "Bearer " + token).build());
+        ClerkPrincipal p = new ClerkPrincipal(in);
+        assertEquals(uid, p.getName());
+        assertEquals(uid, p.getUserId());
+        assertEquals(sid, p.getSessionId());
+        assertEquals("org_acme", p.getOrganization().orElseThrow().getId());
+        assertEquals("org:admin", p.getOrganization().orElseThrow().getRole().orElseThrow());
+        assertEquals("active", p.getSessionStatus().orElseThrow());
+        assertTrue(p.getActorId().isEmpty());
+        assertEquals(uid, p.getClaims().getUserId());
+        assertEquals(token, p.getResult().getToken());
+        assertEquals("ClerkPrincipal(userId=" + uid + ", sessionId=" + sid + ")", p.toString());
+        assertEquals(p, new ClerkPrincipal(in));
+        assertEquals(p.hashCode(), new ClerkPrincipal(in).hashCode());
+        Map<String, String> e = echo(send("GET", "/account", "Authorization", "Bearer " + token));
+        assertEquals(p.toString(), e.get("principalString"));
+    }
+
+    @Test
+    void aFailingClientIsSignedOutWithUnexpectedErrorNotA500() throws Exception {
+        ClerkBlockingClient failing = (ClerkBlockingClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {ClerkBlockingClient.class}, (proxy, method, args) -> {
+                if (method.getName().equals("authenticateRequest")) throw new IllegalStateException("boom");
+                throw new UnsupportedOperationException(method.getName());
+            });
+        ClerkAuthFilter filter = ClerkAuthFilter.builder(failing).requireSignIn("/api/*").build();
+        try (EmbeddedTomcat broken = new EmbeddedTomcat().app("", filter, new EchoServlet()).start()) {
+            HttpResponse<String> required = broken.send("GET", "/api/x", "Authorization", "Bearer " + sandbox.issueToken(session()));
+            assertEquals(401, required.statusCode());
+            assertEquals("unexpected-error", required.body().strip());
+            assertEquals("unexpected-error", header(required, "x-clerk-auth-reason"));
+            assertEquals("signed-out", echo(broken.send("GET", "/open")).get("status"));
         }
     }
 
