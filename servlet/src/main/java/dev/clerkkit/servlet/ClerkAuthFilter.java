@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li>on the paths of {@link Builder#requireSignIn(String...) requireSignIn}, answers a request that is not
  *       authenticated itself: {@code 401}, {@code text/plain}, the body the reason's wire name
  *       ({@code session-token-and-uat-missing}, ...; {@code session-pending} for a pending session, which is not one
- *       of Clerk's reasons). Other paths pass through signed out, with a {@code null} principal.</li>
+ *       of Clerk's reasons). Other paths, and CORS preflights ({@code OPTIONS} with {@code Origin} and
+ *       {@code Access-Control-Request-Method}, which browsers send without credentials), pass through signed out,
+ *       with a {@code null} principal.</li>
  * </ul>
  *
  * <p>Bad input (a malformed {@code Cookie}, several {@code Authorization} headers, a token that is not a JWT) is a
@@ -141,7 +143,7 @@ public final class ClerkAuthFilter implements Filter {
         Optional<AuthResult> earlier = result(request);
         if (earlier.isPresent()) {
             // a forward, include or error dispatch of a request already authenticated: its headers are set
-            if (!earlier.get().isAuthenticated() && isRequired(path)) {
+            if (!earlier.get().isAuthenticated() && isRequired(path) && !isPreflight(request)) {
                 unauthorized(response, reasonOf(earlier.get()).orElse(PENDING_BODY));
                 return;
             }
@@ -158,7 +160,7 @@ public final class ClerkAuthFilter implements Filter {
             response.setStatus(307);
             return;
         }
-        if (!result.isAuthenticated() && isRequired(path)) {
+        if (!result.isAuthenticated() && isRequired(path) && !isPreflight(request)) {
             unauthorized(response, reasonOf(result).orElse(PENDING_BODY));
             return;
         }
@@ -207,6 +209,12 @@ public final class ClerkAuthFilter implements Filter {
         if (result instanceof AuthResult.SignedOut) return Optional.of(((AuthResult.SignedOut) result).getReason().getWireName());
         if (result instanceof AuthResult.Handshake) return Optional.of(((AuthResult.Handshake) result).getReason().getWireName());
         return Optional.empty();
+    }
+
+    /** A CORS preflight: browsers send it without credentials, so it is never answered 401. */
+    private static boolean isPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Origin") != null
+            && request.getHeader("Access-Control-Request-Method") != null;
     }
 
     private boolean isRequired(String path) {

@@ -241,6 +241,10 @@ class ClerkAuthFilterTest {
         }
         String token = sandbox.issueToken(session());
         assertEquals("signed-in", echo(send("GET", "/api/orders/7", "Authorization", "Bearer " + token)).get("status"));
+        // a CORS preflight carries no credentials: it reaches the application; a plain OPTIONS does not
+        assertEquals("signed-out", echo(send("OPTIONS", "/api/orders", "Origin", PARTY, "Access-Control-Request-Method", "POST",
+            "Cookie", devBrowser)).get("status"));
+        assertEquals(401, send("OPTIONS", "/api/orders", "Origin", PARTY, "Cookie", devBrowser).statusCode());
     }
 
     @Test
