@@ -68,7 +68,7 @@ class ReleaseLayoutTest {
         }
         Set<String> published = publishedArtifacts();
         assertEquals(Set.of("clerkkit-client", "clerkkit-java", "clerkkit-redis", "clerkkit-opentelemetry", "clerkkit-testkit",
-                "clerkkit-ktor-server"), published);
+                "clerkkit-ktor-server", "clerkkit-servlet"), published);
         assertEquals(published, managed, "bom/pom.xml must manage every module with an api/ file, and only those");
     }
 

@@ -284,7 +284,8 @@ public class ClerkSandbox protected constructor(
     ): BrowserSession {
         val s = store.peek(sessionId) ?: throw IllegalArgumentException("unknown session $sessionId")
         val token = tokens.sign(s, null, lifetimeSeconds, issuedAtOffsetSeconds, authorizedParty)
-        val iat = config.clock.millis() / 1000 + issuedAtOffsetSeconds
+        // the token's own iat: reading the clock again could cross a second boundary and make __client_uat newer
+        val iat = com.nimbusds.jwt.SignedJWT.parse(token).jwtClaimsSet.issueTime.time / 1000
         return BrowserSession(
             sessionId,
             token,

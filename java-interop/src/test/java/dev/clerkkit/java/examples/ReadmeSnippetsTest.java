@@ -7,21 +7,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's Java blocks are the compiled ones, one method body each: every tagged snippet of ReadmeExamples appears
  * in README.md verbatim, and every ```java block of README.md is exactly one tagged snippet (so it compiles in the form
- * shown, with no declaration repeated from another snippet).
+ * shown, with no declaration repeated from another snippet) or, in the Servlet section, one snippet of clerkkit-servlet.
  */
 class ReadmeSnippetsTest {
     private static final Path SOURCE = Path.of("src/test/java/dev/clerkkit/java/examples/ReadmeExamples.java");
     private static final Path README = Path.of("../README.md");
+    /** clerkkit-servlet's README snippets (checked against their own section there, ServletReadmeSnippetsTest). */
+    private static final Path SERVLET_SNIPPETS = Path.of("../servlet/src/test/java/dev/clerkkit/servlet/readme");
 
     @Test
     void readmeQuotesTheCompiledSnippets() throws IOException {
@@ -38,12 +43,14 @@ class ReadmeSnippetsTest {
     void everyReadmeJavaBlockIsOneCompiledSnippet() throws IOException {
         String readme = Files.readString(README);
         Map<String, String> snippets = snippets();
+        Collection<String> compiled = new ArrayList<>(snippets.values());
+        compiled.addAll(servletSnippets());
         Matcher m = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
         List<String> uncompiled = new ArrayList<>();
         int blocks = 0;
         while (m.find()) {
             blocks++;
-            if (!snippets.containsValue(m.group(1))) uncompiled.add(m.group(1).lines().findFirst().orElse(""));
+            if (!compiled.contains(m.group(1))) uncompiled.add(m.group(1).lines().findFirst().orElse(""));
         }
         assertTrue(blocks >= 15, "expected the README's Java blocks, found " + blocks);
         assertTrue(uncompiled.isEmpty(), "README.md Java blocks that are not exactly one snippet of ReadmeExamples: " + uncompiled);
@@ -55,6 +62,21 @@ class ReadmeSnippetsTest {
         Map<String, String> snippets = new LinkedHashMap<>();
         while (m.find()) snippets.put(m.group(1), dedent(m.group(2)));
         return snippets;
+    }
+
+    /** The tagged snippets of clerkkit-servlet's README sources, if that module is there. */
+    private static List<String> servletSnippets() throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(SERVLET_SNIPPETS)) return out;
+        List<Path> files;
+        try (Stream<Path> s = Files.list(SERVLET_SNIPPETS)) {
+            files = s.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+        }
+        for (Path f : files) {
+            Matcher m = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL).matcher(Files.readString(f));
+            while (m.find()) out.add(dedent(m.group(2)));
+        }
+        return out;
     }
 
     private static String dedent(String block) {
