@@ -2,6 +2,7 @@ package dev.clerkkit.micrometer
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig
+import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTransportException
 import dev.clerkkit.errors.NotFoundException
 import dev.clerkkit.errors.RateBudgetExhaustedException
@@ -143,6 +144,17 @@ class ClerkMicrometerSpec : FunSpec({
         attempt.tag("outcome") shouldBe "UNKNOWN"
         attempt.tag("exception") shouldBe "ClerkTransportException"
         registry.get(ClerkMicrometer.CALLS_ACTIVE).gauge().value() shouldBe 0.0
+    }
+
+    test("a 2xx whose body does not decode is a failed call") {
+        val registry = SimpleMeterRegistry()
+        sandbox.faults.on(Route.GET_SESSION).malformedJson()
+        shouldThrow<ClerkResponseException> { runBlocking { client(ClerkMicrometer.create(registry)).sessions.get(sid) } }
+        val call = registry.get(ClerkMicrometer.CALLS).timer()
+        call.tag("outcome") shouldBe "failure"
+        call.tag("status") shouldBe "2xx"
+        call.tag("error") shouldBe "ClerkResponseException"
+        registry.get(ClerkMicrometer.ATTEMPTS).timer().tag("exception") shouldBe "ClerkResponseException"
     }
 
     test("no tag, name or key value carries the secret key, a token, a session id or a user id") {
