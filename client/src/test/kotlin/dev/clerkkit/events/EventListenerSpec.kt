@@ -134,6 +134,21 @@ class EventListenerSpec : FunSpec({
         rec.only<CallEnded>().single().outcome shouldBe CallOutcome.SUCCESS
     }
 
+    test("connection reuse: OkHttp says whether each attempt went on a pooled connection; CIO does not say") {
+        val rec = RecordingListener()
+        val clerk = client(rec)
+        clerk.sessions.get(sid)
+        clerk.sessions.get(sid)
+        sandbox.faults.on(Route.GET_SESSION).connectionClose()
+        clerk.sessions.get(sid) // on the pooled connection, which the server then closes
+        clerk.sessions.get(sid)
+        rec.only<AttemptEnded>().map { it.connectionReused } shouldBe listOf(false, true, true, false)
+        sandbox.requests.none { r -> r.header("x-clerkkit-round-trip") != null } shouldBe true
+        val cio = RecordingListener()
+        client(cio) { builtInEngine = dev.clerkkit.BuiltInEngine.CIO }.sessions.get(sid)
+        cio.only<AttemptEnded>().single().connectionReused shouldBe null
+    }
+
     test("a transport failure that is not retried ends the call with the exception's class as error type") {
         val rec = RecordingListener()
         sandbox.faults.on(Route.CREATE_SESSION).reset()

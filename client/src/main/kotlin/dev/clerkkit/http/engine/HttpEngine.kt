@@ -71,6 +71,9 @@ internal class EngineResponse(
         action()
     }.also { it.decoded = decoded }
 
+    fun withConnectionReused(reused: Boolean?): EngineResponse =
+        EngineResponse(status, headers, body, reused, onDiscard).also { it.decoded = decoded }
+
     companion object {
         /** [decoded] of a response no stage decoded. */
         val NOT_DECODED: Any = Any()
