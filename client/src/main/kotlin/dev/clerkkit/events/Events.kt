@@ -161,7 +161,11 @@ public class AttemptEnded public constructor(
     /** Clerk's trace id of the answer (`clerk_trace_id` of an error body, else the `x-clerk-trace-id` header), or null. */
     @get:JvmSynthetic public val clerkTraceId: String? = clerkTraceId
 
-    /** Whether the attempt went on a pooled connection, where the engine says; null when it does not. */
+    /**
+     * Whether the attempt went on a pooled connection (true) or opened one (false), where the engine says: the OkHttp
+     * engine (the default, and the writes of `CIO_READS_OKHTTP_WRITES`) does; CIO, the JDK engine and an injected Ktor
+     * engine do not (null). Null also when the attempt failed before it had a connection.
+     */
     @get:JvmSynthetic public val connectionReused: Boolean? = connectionReused
 
     /** [statusCode] for Java. */

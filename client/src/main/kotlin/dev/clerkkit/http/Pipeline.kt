@@ -3,14 +3,14 @@ package dev.clerkkit.http
 import dev.clerkkit.ClerkConfig
 import dev.clerkkit.ClerkResponse
 import dev.clerkkit.LogLevel
-import dev.clerkkit.errors.ClerkResponseException
+import dev.clerkkit.http.engine.EngineResponse
 import dev.clerkkit.http.engine.HttpEngine
 import dev.clerkkit.http.engine.createEngine
-import kotlinx.coroutines.CancellationException
 
 /**
- * The one HTTP pipeline: every call of a `ClerkClient` runs this chain of [stages], outermost first, then its answer
- * is decoded by its [Operation]. Nothing else in clerkkit talks HTTP; this class does nothing but run the chain.
+ * The one HTTP pipeline: every call of a `ClerkClient` runs this chain of [stages], outermost first; its answer is
+ * decoded by its [Operation] inside the chain ([ResponseStage]), so a body that does not decode is a failed attempt.
+ * Nothing else in clerkkit talks HTTP; this class does nothing but run the chain.
  *
  * ```
  * call ─▶ Prepare ─▶ CallEvents ─▶ [call stages] ─▶ Retry ─┬▶ RateBudget ─▶ [attempt stages] ─▶ AttemptEvents ─▶ AttemptTimeout ─▶ Response ─▶ Logging ─▶ Engine ─▶ HttpEngine
@@ -45,23 +45,9 @@ internal class Pipeline(private val config: ClerkConfig, private val engine: Htt
     suspend fun <T> execute(operation: Operation<T>, request: ApiRequest): ClerkResponse<T> {
         require(request.operation === operation) { "request of ${request.operation} run as $operation" }
         val response = RealChain(stages, 0, request).proceed(request)
-        val text = response.body.decodeToString()
-        val value = try {
-            operation.decode(text, request)
-        } catch (e: CancellationException) {
-            throw e
-        } catch (e: Exception) {
-            // Any decoding failure is a bad response, never a transport error that would be replayed.
-            response.discardConnection()
-            throw ClerkResponseException(
-                operation.name, response.status, redaction.secrets(text).take(ResponseStage.MAX_BODY_IN_ERROR),
-                redaction.secrets(
-                    "${operation.name}: HTTP ${response.status} response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})",
-                ),
-                // the decoder's message may quote the input: when that input echoes the secret, the cause is dropped
-                if (text.contains(config.secretKey)) null else e,
-            )
-        }
+        check(response.decoded !== EngineResponse.NOT_DECODED) { "${operation.name}: the response stage did not decode the answer" }
+        @Suppress("UNCHECKED_CAST")
+        val value = response.decoded as T
         return ClerkResponse(response.status, response.headers, value)
     }
 

@@ -5,6 +5,7 @@ import dev.clerkkit.errors.ClerkResponseException
 import dev.clerkkit.errors.ClerkTransportException
 import dev.clerkkit.errors.ErrorMapper
 import dev.clerkkit.http.engine.EngineResponse
+import kotlinx.coroutines.CancellationException
 
 /**
  * Response (every attempt): what came back is Clerk's answer, whole, or a typed error.
@@ -15,6 +16,10 @@ import dev.clerkkit.http.engine.EngineResponse
  *   (secret key redacted).
  * - A 2xx that says it is not JSON (an HTML page of a proxy or captive portal): [ClerkResponseException], even if its
  *   text happens to parse. No `Content-Type` at all is tolerated.
+ *
+ * - A 2xx whose body its [Operation] cannot decode: [ClerkResponseException] (never a transport error that would be
+ *   replayed). The decoded value goes back on [EngineResponse.decoded], so the stages outside this one (the event
+ *   stages, the retry stage) see a body that does not decode as the failure it is.
  *
  * A rejected 2xx answer is reported to the engine ([EngineResponse.discardConnection]).
  */
@@ -56,7 +61,28 @@ internal class ResponseStage(private val config: ClerkConfig, private val redact
                 null,
             )
         }
+        response.decoded = decode(request, response)
         return response
+    }
+
+    private fun decode(request: ApiRequest, response: EngineResponse): Any? {
+        val operation = request.operation
+        val text = response.body.decodeToString()
+        return try {
+            operation.decode(text, request)
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Exception) {
+            response.discardConnection()
+            throw ClerkResponseException(
+                operation.name, response.status, redaction.secrets(text).take(MAX_BODY_IN_ERROR),
+                redaction.secrets(
+                    "${operation.name}: HTTP ${response.status} response could not be decoded (${e.javaClass.simpleName}: ${e.message?.take(300)})",
+                ),
+                // the decoder's message may quote the input: when that input echoes the secret, the cause is dropped
+                if (text.contains(config.secretKey)) null else e,
+            )
+        }
     }
 
     private fun isJson(contentType: String): Boolean {

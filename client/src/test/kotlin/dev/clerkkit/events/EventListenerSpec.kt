@@ -115,6 +115,40 @@ class EventListenerSpec : FunSpec({
         rec.only<AttemptEnded>().single().clerkTraceId shouldBe e.traceId
     }
 
+    test("a 2xx whose body does not decode: the attempt and the call end as failures with the decoding error, not retried") {
+        val rec = RecordingListener()
+        sandbox.faults.on(Route.GET_SESSION).malformedJson()
+        val e = shouldThrow<dev.clerkkit.errors.ClerkResponseException> { client(rec).sessions.get(sid) }
+        rec.kinds() shouldContainExactly listOf("CallStarted", "AttemptStarted", "AttemptEnded", "CallEnded")
+        val attempt = rec.only<AttemptEnded>().single()
+        attempt.statusCode shouldBe 200
+        attempt.errorType shouldBe e.javaClass.name
+        val call = rec.only<CallEnded>().single()
+        call.outcome shouldBe CallOutcome.FAILURE
+        call.statusCode shouldBe 200
+        call.errorType shouldBe "dev.clerkkit.errors.ClerkResponseException"
+        call.attempts shouldBe 1
+        // the next call decodes again
+        rec.events.clear()
+        client(rec).sessions.get(sid).id shouldBe sid
+        rec.only<CallEnded>().single().outcome shouldBe CallOutcome.SUCCESS
+    }
+
+    test("connection reuse: OkHttp says whether each attempt went on a pooled connection; CIO does not say") {
+        val rec = RecordingListener()
+        val clerk = client(rec)
+        clerk.sessions.get(sid)
+        clerk.sessions.get(sid)
+        sandbox.faults.on(Route.GET_SESSION).connectionClose()
+        clerk.sessions.get(sid) // on the pooled connection, which the server then closes
+        clerk.sessions.get(sid)
+        rec.only<AttemptEnded>().map { it.connectionReused } shouldBe listOf(false, true, true, false)
+        sandbox.requests.none { r -> r.header("x-clerkkit-round-trip") != null } shouldBe true
+        val cio = RecordingListener()
+        client(cio) { builtInEngine = dev.clerkkit.BuiltInEngine.CIO }.sessions.get(sid)
+        cio.only<AttemptEnded>().single().connectionReused shouldBe null
+    }
+
     test("a transport failure that is not retried ends the call with the exception's class as error type") {
         val rec = RecordingListener()
         sandbox.faults.on(Route.CREATE_SESSION).reset()

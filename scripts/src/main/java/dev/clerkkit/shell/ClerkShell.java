@@ -5,7 +5,6 @@ import dev.clerkkit.errors.ClerkApiException;
 import dev.clerkkit.errors.ClerkException;
 import dev.clerkkit.errors.ClerkTransportException;
 import dev.clerkkit.errors.PermissionDeniedException;
-import dev.clerkkit.ClerkConfig;
 import dev.clerkkit.auth.AuthRequest;
 import dev.clerkkit.auth.AuthResult;
 import dev.clerkkit.auth.AuthenticateRequestOptions;
@@ -53,6 +52,8 @@ public final class ClerkShell {
     private static final AtomicInteger FAILURES = new AtomicInteger();
     private static ClerkJavaClient client;
     private static ClerkSandbox sandbox;
+    /** Fed by the kit's client (an event listener); printed by {@link #stats()}. */
+    private static final ShellStats STATS = new ShellStats();
 
     private ClerkShell() {}
 
@@ -63,12 +64,13 @@ public final class ClerkShell {
         if (key == null || key.isBlank()) {
             sandbox = ClerkSandbox.start();
             sandbox.seedDemoData();
-            client = ClerkJavaClient.create(ClerkConfig.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl()).build());
+            client = ClerkJavaClient.builder().secretKey(sandbox.getSecretKey()).baseUrl(sandbox.getBaseUrl())
+                .addEventListener(STATS).build();
             System.out.println("clerkkit shell: OFFLINE DEMO on the embedded sandbox at " + sandbox.getBaseUrl()
                 + " (CLERK_SECRET_KEY is not set)");
             System.out.println("demo users: " + String.join(", ", demoUsers()));
         } else {
-            client = ClerkJavaClient.fromEnv();
+            client = ClerkJavaClient.builder().fromEnv().addEventListener(STATS).build();
             System.out.println("clerkkit shell: connected to " + client.config().getBaseUrl()
                 + " (API version " + client.config().getApiVersion() + ")");
         }
@@ -84,6 +86,7 @@ public final class ClerkShell {
         client = null;
         sandbox = null;
         FAILURES.set(0);
+        STATS.clear();
     }
 
     /**
@@ -103,6 +106,17 @@ public final class ClerkShell {
     /** How many helper calls failed so far in this session (a script run exits with 1 when any did). */
     public static int failures() {
         return FAILURES.get();
+    }
+
+    /**
+     * Prints what the kit's client did in this session, per operation: calls, failed calls, p50 and p99 duration (ms,
+     * retries and waits included), retries scheduled, and rate-budget permits that had to wait (1 ms or more) with the
+     * time they waited.
+     */
+    public static void stats() {
+        List<String[]> rows = STATS.rows();
+        if (rows.size() == 1) System.out.println("no calls yet");
+        else System.out.print(render(rows));
     }
 
     /** Prints the helpers. */
@@ -126,6 +140,7 @@ public final class ClerkShell {
             "  tour()                           the demo: offline tour, or liveTour() when CLERK_SECRET_KEY is set",
             "  liveTour()                       the demo's read-only tour on CLERK_DEMO_USER_ID (live mode)",
             "  failures()                       how many helper calls failed so far",
+            "  stats()                          this session's calls per operation: count, failures, p50/p99, retries, rate waits",
             "  /exit                            leave"));
     }
 

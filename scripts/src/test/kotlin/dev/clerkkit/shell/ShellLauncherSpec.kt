@@ -225,6 +225,20 @@ class ShellLauncherSpec : FunSpec({
             run.out shouldContain "> failures()\n$1 ==> 0"
         }
 
+        test("stats(): the session's calls per operation with failures, percentiles and retries, from the kit's listener") {
+            sandbox.faults.on(dev.clerkkit.testkit.Route.GET_SESSION).status(503)
+            val run = shell("-", stdin = "stats()\nget(\"$keep\")\nget(\"$keep\")\nget(\"sess_shell_missing\")\nactive(\"$user\")\nstats()\n")
+            sandbox.faults.clear()
+            run.exit shouldBe 1 // the 404
+            run.out shouldContain "> stats()\nno calls yet\n"
+            val table = run.out.substringAfterLast("> stats()\n")
+            table shouldContain Regex("""operation\s+calls\s+failed\s+p50 ms\s+p99 ms\s+retries\s+rate waits\s+waited ms\n""")
+            table shouldContain Regex("""\nsessions\.get\s+3\s+1\s+\d+\.\d\s+\d+\.\d\s+1\s+0\s+0\.0\n""")
+            table shouldContain Regex("""\nsessions\.list\s+1\s+0\s""")
+            table shouldNotContain keep
+            table shouldNotContain sandbox.secretKey
+        }
+
         test("a compile error or an uncaught exception is one line and makes the exit status 1") {
             val compile = shell("-", stdin = "nosuchHelper(1)\n")
             compile.exit shouldBe 1

@@ -59,6 +59,9 @@ internal class EngineResponse(
     val connectionReused: Boolean? = null,
     private val onDiscard: () -> Unit = {},
 ) {
+    /** The 2xx answer's decoded value, set by the response stage once the body decoded ([NOT_DECODED] until then). */
+    var decoded: Any? = NOT_DECODED
+
     fun header(name: String): String? = headers[name]?.firstOrNull()
 
     fun discardConnection() = onDiscard()
@@ -66,6 +69,14 @@ internal class EngineResponse(
     fun withDiscard(action: () -> Unit): EngineResponse = EngineResponse(status, headers, body, connectionReused) {
         onDiscard()
         action()
+    }.also { it.decoded = decoded }
+
+    fun withConnectionReused(reused: Boolean?): EngineResponse =
+        EngineResponse(status, headers, body, reused, onDiscard).also { it.decoded = decoded }
+
+    companion object {
+        /** [decoded] of a response no stage decoded. */
+        val NOT_DECODED: Any = Any()
     }
 }
 

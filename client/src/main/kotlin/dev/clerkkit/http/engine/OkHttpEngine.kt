@@ -5,9 +5,16 @@ import io.ktor.client.HttpClient
 import io.ktor.client.engine.okhttp.OkHttp
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.withContext
+import okhttp3.Call
+import okhttp3.Connection
 import okhttp3.ConnectionPool
 import okhttp3.Dispatcher
+import okhttp3.EventListener
+import java.net.InetSocketAddress
+import java.net.Proxy
+import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicLong
 import javax.net.ssl.SSLContext
 
 /**
@@ -23,8 +30,16 @@ import javax.net.ssl.SSLContext
  * Threads: OkHttp runs each call in flight on a thread (blocking socket I/O). They come from this adapter's own
  * elastic pool, which lets an idle thread go after [IDLE_THREAD_SECONDS] seconds and is shut down by [close]; the
  * round trip itself runs on the same pool, so a call makes no further thread hop inside Ktor.
+ *
+ * With event listeners configured it reports [EngineResponse.connectionReused]: each round trip is tagged with an
+ * internal header (removed by an interceptor before anything is sent) naming its [ConnectionUse], an OkHttp
+ * `EventListener` that sees whether the call connected or took a pooled connection. Without listeners none of this is
+ * set up.
  */
 internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
+    /** Round trips in flight whose connection use is watched, by id; null without event listeners. */
+    private val watched: ConcurrentHashMap<String, ConnectionUse>? = if (config.eventListeners.isEmpty()) null else ConcurrentHashMap()
+    private val ids = AtomicLong()
     private val executor = elasticPool(daemonThreads("clerkkit-ok${nextEngineId()}-"), IDLE_THREAD_SECONDS)
     private val dispatcher = executor.asCoroutineDispatcher()
     private val client: HttpClient = run {
@@ -54,6 +69,12 @@ internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
                     readTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     writeTimeout(config.socketTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     tls?.let { (factory, tm) -> sslSocketFactory(factory, tm) }
+                    watched?.let { calls ->
+                        addInterceptor { chain -> chain.proceed(chain.request().newBuilder().removeHeader(ATTEMPT_HEADER).build()) }
+                        eventListenerFactory { call ->
+                            call.request().header(ATTEMPT_HEADER)?.let(calls::get)?.let { use -> BothListeners(stale.listener, use) } ?: stale.listener
+                        }
+                    }
                 }
             }
             // The OkHttp client above carries the configured timeouts; a request's own connect/socket timeout gets a
@@ -62,7 +83,18 @@ internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
         }
     }
 
-    override suspend fun roundTrip(request: EngineRequest): EngineResponse = withContext(dispatcher) { client.roundTrip(request) }
+    override suspend fun roundTrip(request: EngineRequest): EngineResponse {
+        val calls = watched ?: return withContext(dispatcher) { client.roundTrip(request) }
+        val id = ids.incrementAndGet().toString()
+        val use = ConnectionUse()
+        calls[id] = use
+        try {
+            val response = withContext(dispatcher) { client.roundTrip(request.withHeader(ATTEMPT_HEADER, id)) }
+            return response.withConnectionReused(use.reused)
+        } finally {
+            calls.remove(id)
+        }
+    }
 
     /** Closes the client; its threads are shut down once the engine has finished what it still had. */
     override fun close() = client.closeThenShutdown(executor)
@@ -70,5 +102,41 @@ internal class OkHttpEngine(config: ClerkConfig) : HttpEngine {
     internal companion object {
         /** How long an idle OkHttp thread is kept. */
         const val IDLE_THREAD_SECONDS: Long = 5
+
+        /** Names a round trip's [ConnectionUse]; never leaves the process (the interceptor removes it). */
+        const val ATTEMPT_HEADER: String = "X-Clerkkit-Round-Trip"
+    }
+}
+
+/**
+ * What OkHttp reports about the connection of one call: a connection acquired with no connect before it came from the
+ * pool. [reused] is null when OkHttp acquired none (the call failed before).
+ */
+internal class ConnectionUse : EventListener() {
+    @Volatile private var connected = false
+
+    @Volatile private var acquired = false
+
+    val reused: Boolean? get() = if (acquired) !connected else null
+
+    override fun connectStart(call: Call, inetSocketAddress: InetSocketAddress, proxy: Proxy) {
+        connected = true
+    }
+
+    override fun connectionAcquired(call: Call, connection: Connection) {
+        acquired = true
+    }
+}
+
+/** Hands the connection events [StalePooledConnections] and [ConnectionUse] need to both. */
+private class BothListeners(private val first: EventListener, private val second: EventListener) : EventListener() {
+    override fun connectStart(call: Call, inetSocketAddress: InetSocketAddress, proxy: Proxy) {
+        first.connectStart(call, inetSocketAddress, proxy)
+        second.connectStart(call, inetSocketAddress, proxy)
+    }
+
+    override fun connectionAcquired(call: Call, connection: Connection) {
+        first.connectionAcquired(call, connection)
+        second.connectionAcquired(call, connection)
     }
 }

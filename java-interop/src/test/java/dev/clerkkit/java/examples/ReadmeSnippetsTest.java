@@ -45,6 +45,7 @@ class ReadmeSnippetsTest {
         Map<String, String> snippets = snippets();
         Collection<String> compiled = new ArrayList<>(snippets.values());
         compiled.addAll(servletSnippets());
+        compiled.addAll(hostedSnippets().values());
         Matcher m = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
         List<String> uncompiled = new ArrayList<>();
         int blocks = 0;
@@ -57,10 +58,8 @@ class ReadmeSnippetsTest {
     }
 
     private static Map<String, String> snippets() throws IOException {
-        String source = Files.readString(SOURCE);
-        Matcher m = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL).matcher(source);
         Map<String, String> snippets = new LinkedHashMap<>();
-        while (m.find()) snippets.put(m.group(1), dedent(m.group(2)));
+        tagged(Files.readString(SOURCE), snippets);
         return snippets;
     }
 
@@ -77,6 +76,31 @@ class ReadmeSnippetsTest {
             while (m.find()) out.add(dedent(m.group(2)));
         }
         return out;
+    }
+
+    /**
+     * The snippets of modules java-interop's tests do not depend on (clerkkit-opentelemetry, clerkkit-micrometer):
+     * each compiles its README blocks in src/test/java/.../readme/ReadmeSnippets.java and checks they are shown.
+     */
+    private static Map<String, String> hostedSnippets() throws IOException {
+        Map<String, String> snippets = new LinkedHashMap<>();
+        try (Stream<Path> modules = Files.list(Path.of(".."))) {
+            for (Path module : (Iterable<Path>) modules::iterator) {
+                Path tests = module.resolve("src/test/java");
+                if (!Files.isDirectory(tests)) continue;
+                try (Stream<Path> files = Files.walk(tests)) {
+                    for (Path f : (Iterable<Path>) files.filter(p -> p.endsWith(Path.of("readme", "ReadmeSnippets.java")))::iterator) {
+                        tagged(Files.readString(f), snippets);
+                    }
+                }
+            }
+        }
+        return snippets;
+    }
+
+    private static void tagged(String source, Map<String, String> into) {
+        Matcher m = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]", Pattern.DOTALL).matcher(source);
+        while (m.find()) into.put(m.group(1), dedent(m.group(2)));
     }
 
     private static String dedent(String block) {
