@@ -10,6 +10,7 @@ import dev.clerkkit.http.Pipeline
 import dev.clerkkit.internal.InternalClerkkitApi
 import dev.clerkkit.sessions.DefaultSessions
 import dev.clerkkit.sessions.Sessions
+import dev.clerkkit.sessions.TokenCachingSessions
 import dev.clerkkit.tokens.InstanceJwks
 import dev.clerkkit.tokens.JwksFetcher
 import dev.clerkkit.tokens.SessionClaims
@@ -39,8 +40,8 @@ public class ClerkClient(
 ) : AutoCloseable {
     internal val pipeline: Pipeline = Pipeline(config)
 
-    /** The Sessions resource. */
-    public val sessions: Sessions = DefaultSessions(pipeline)
+    /** The Sessions resource; with [ClerkConfig.tokenCache] set, its token operations answer from that cache. */
+    public val sessions: Sessions = DefaultSessions(pipeline).let { s -> config.tokenCache?.let { TokenCachingSessions(s, it) } ?: s }
 
     /**
      * The client's shared session-token verifier: networkless with [ClerkConfig.jwtKey] (PEM), otherwise keys from
@@ -116,6 +117,7 @@ public class ClerkClient(
 
     /** Closes connections and the client's threads. Calls in flight fail. Idempotent. An injected engine is not closed. */
     override fun close() {
+        (sessions as? TokenCachingSessions)?.close()
         pipeline.close()
     }
 

@@ -8,6 +8,7 @@ import dev.clerkkit.internal.Environment
 import dev.clerkkit.ratelimit.LocalRateBudget
 import dev.clerkkit.ratelimit.RateBudget
 import dev.clerkkit.ratelimit.RateLimit
+import dev.clerkkit.sessions.TokenCacheOptions
 import dev.clerkkit.tokens.Keys
 import io.ktor.client.engine.HttpClientEngine
 import java.net.URI
@@ -124,6 +125,13 @@ public class ClerkConfig protected constructor(builder: Builder) {
      */
     public val eventListeners: List<ClerkEventListener> = builder.eventListeners.toList()
 
+    /**
+     * The token cache of [ClerkClient.sessions]' `createToken` and `createTokenFromTemplate` (rules in
+     * [TokenCacheOptions]: handed out until 10 s before `exp` by default, one call per key at once, 10,000 tokens at
+     * most, a revoke drops the session's tokens). Default null: no cache, every request is a call to Clerk.
+     */
+    @get:JvmSynthetic public val tokenCache: TokenCacheOptions? = builder.tokenCache
+
     /** Stages added to the pipeline (see `http/Pipeline.kt`), in the order added, per position. */
     private val addedStages: List<Pair<StagePosition, Stage>> = builder.addedStages.toList()
 
@@ -162,6 +170,9 @@ public class ClerkConfig protected constructor(builder: Builder) {
     /** [rateBudget] for Java. */
     @JvmName("getRateBudget") public fun rateBudgetOptional(): Optional<RateBudget> = Optional.ofNullable(rateBudget)
 
+    /** [tokenCache] for Java. */
+    @JvmName("getTokenCache") public fun tokenCacheOptional(): Optional<TokenCacheOptions> = Optional.ofNullable(tokenCache)
+
     /** A builder initialised with this configuration. */
     public fun toBuilder(): Builder = Builder().also {
         it.secretKey = secretKey; it.baseUrl = baseUrl; it.apiVersion = apiVersion; it.userAgent = userAgent
@@ -173,6 +184,7 @@ public class ClerkConfig protected constructor(builder: Builder) {
         it.addedStages += addedStages
         it.nanoClock = nanoClock; it.rateSleeper = rateSleeper
         it.eventListeners = eventListeners
+        it.tokenCache = tokenCache
     }
 
     override fun toString(): String =
@@ -227,6 +239,8 @@ public class ClerkConfig protected constructor(builder: Builder) {
         @get:JvmSynthetic @set:JvmSynthetic public var maxRateLimitPause: Duration = Duration.ofSeconds(10)
         /** See [ClerkConfig.eventListeners]. */
         @get:JvmSynthetic @set:JvmSynthetic public var eventListeners: List<ClerkEventListener> = emptyList()
+        /** See [ClerkConfig.tokenCache]; e.g. `tokenCache = TokenCacheOptions.DEFAULTS`. */
+        @get:JvmSynthetic @set:JvmSynthetic public var tokenCache: TokenCacheOptions? = null
         internal val addedStages = mutableListOf<Pair<StagePosition, Stage>>()
         @get:JvmSynthetic @set:JvmSynthetic internal var nanoClock: () -> Long = System::nanoTime
         @get:JvmSynthetic @set:JvmSynthetic internal var rateSleeper: Sleeper? = null
@@ -275,6 +289,8 @@ public class ClerkConfig protected constructor(builder: Builder) {
         public fun rateBudget(value: RateBudget?): Builder = apply { rateBudget = value }
         /** Sets [maxRateLimitPause]. */
         public fun maxRateLimitPause(value: Duration): Builder = apply { maxRateLimitPause = value }
+        /** Sets [tokenCache] (null: no cache). */
+        public fun tokenCache(value: TokenCacheOptions?): Builder = apply { tokenCache = value }
 
         /** Adds [listener] to [eventListeners] (after those added before it). */
         public fun addEventListener(listener: ClerkEventListener): Builder = apply { eventListeners = eventListeners + listener }

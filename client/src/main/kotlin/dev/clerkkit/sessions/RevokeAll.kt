@@ -4,6 +4,7 @@ import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.BadRequestException
 import dev.clerkkit.errors.ClerkException
 import dev.clerkkit.errors.NotFoundException
+import dev.clerkkit.internal.checkedId
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.coroutineScope
@@ -49,6 +50,64 @@ public class RevokeAllReport(
         "RevokeAllReport(userId=$userId, found=${found.size}, revoked=${revoked.size}, alreadyGone=${alreadyGone.size}, " +
             "failed=${failed.size}, kept=${kept.size}, interrupted=${interrupted.size}, notAttempted=${notAttempted.size}" +
             (if (cancelled) ", cancelled" else "") + ")"
+}
+
+/**
+ * What [Sessions.revokeAll] is to do: revoke the active sessions of [userId] except those in [except], [concurrency]
+ * at a time. Checks itself when built (before any I/O): [userId] is required and a valid id, [concurrency] is in
+ * 1..[MAX_CONCURRENCY]. The one place for these limits, used by Kotlin and the Java facade alike.
+ */
+public class RevokeAllParams protected constructor(builder: Builder) {
+    /** The user to sign out everywhere, `user_...`. Required. */
+    public val userId: String = checkedId("userId", builder.userId)
+
+    /** Sessions to leave active (e.g. the current one); unmodifiable. Default none. */
+    public val except: Set<String> = Collections.unmodifiableSet(LinkedHashSet(builder.except))
+
+    /** Revokes at once, 1..[MAX_CONCURRENCY]. Default [DEFAULT_CONCURRENCY] (8). */
+    public val concurrency: Int = builder.concurrency
+
+    init {
+        require(concurrency in 1..MAX_CONCURRENCY) { "concurrency must be in 1..$MAX_CONCURRENCY, was $concurrency" }
+    }
+
+    /** A builder with these values. */
+    public fun toBuilder(): Builder = Builder().also { it.userId = userId; it.except = except; it.concurrency = concurrency }
+
+    override fun equals(other: Any?): Boolean =
+        other is RevokeAllParams && other.userId == userId && other.except == except && other.concurrency == concurrency
+    override fun hashCode(): Int = java.util.Objects.hash(userId, except, concurrency)
+    override fun toString(): String = "RevokeAllParams(userId=$userId, except=$except, concurrency=$concurrency)"
+
+    /** Mutable builder, every value at its default; [build] checks them. */
+    public class Builder {
+        /** See [RevokeAllParams.userId]. */ @get:JvmSynthetic @set:JvmSynthetic public var userId: String? = null
+        /** See [RevokeAllParams.except]. */ @get:JvmSynthetic @set:JvmSynthetic public var except: Set<String> = emptySet()
+        /** See [RevokeAllParams.concurrency]. */ @get:JvmSynthetic @set:JvmSynthetic public var concurrency: Int = DEFAULT_CONCURRENCY
+
+        /** Sets [userId]. */ public fun userId(value: String): Builder = apply { userId = value }
+        /** Sets [except] (a copy of [value]). */ public fun except(value: Collection<String>): Builder = apply { except = value.toSet() }
+        /** Sets [concurrency]. */ public fun concurrency(value: Int): Builder = apply { concurrency = value }
+        /** Checks and freezes. @throws IllegalArgumentException for a missing or bad [userId] or [concurrency] out of range. */
+        public fun build(): RevokeAllParams = RevokeAllParams(this)
+    }
+
+    /** Limits and factories. */
+    public companion object {
+        /** Revokes at once unless told: 8. */
+        public const val DEFAULT_CONCURRENCY: Int = 8
+
+        /** Most revokes at once: 64. */
+        public const val MAX_CONCURRENCY: Int = 64
+
+        /** A new builder. */ @JvmStatic public fun builder(): Builder = Builder()
+
+        /** [userId] with every default (nothing kept, [DEFAULT_CONCURRENCY]). */
+        @JvmStatic public fun of(userId: String): RevokeAllParams = Builder().userId(userId).build()
+
+        /** Kotlin DSL: `RevokeAllParams { userId = "user_1"; except = setOf(current) }`. */
+        @JvmSynthetic public operator fun invoke(block: Builder.() -> Unit): RevokeAllParams = Builder().apply(block).build()
+    }
 }
 
 /** [Sessions.revokeAll] was cancelled: [report] says what was done. A [CancellationException], so coroutines stop. */
@@ -121,14 +180,13 @@ private class Tracker(private val userId: String) {
 @JvmSynthetic
 internal suspend fun revokeAllOf(
     sessions: Sessions,
-    userId: String,
-    except: Set<String>,
-    concurrency: Int,
+    params: RevokeAllParams,
     onProgress: Consumer<RevokeAllReport>?,
     options: RequestOptions,
 ): RevokeAllReport {
-    require(userId.isNotBlank()) { "userId must not be blank" }
-    require(concurrency in 1..MAX_REVOKE_CONCURRENCY) { "concurrency must be in 1..$MAX_REVOKE_CONCURRENCY, was $concurrency" }
+    val userId = params.userId
+    val except = params.except
+    val concurrency = params.concurrency
     val tracker = Tracker(userId)
     var lastProgress = System.nanoTime()
     fun progress(force: Boolean) {
@@ -191,6 +249,4 @@ private suspend fun revokeOne(sessions: Sessions, id: String, options: RequestOp
     Outcome.FAILED to e
 }
 
-/** Most revokes [Sessions.revokeAll] runs at once. */
-internal const val MAX_REVOKE_CONCURRENCY = 64
 private const val PROGRESS_EVERY_NANOS = 2_000_000_000L

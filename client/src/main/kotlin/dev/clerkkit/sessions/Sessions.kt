@@ -59,17 +59,8 @@ public interface Sessions {
         activeSessions(this, SessionListParams { this.clientId = clientId; status = SessionStatus.ACTIVE }, options)
 
     /**
-     * Signs [userId] out everywhere: lists the user's active sessions (every page, before revoking any: a listing
-     * failure is thrown and nothing is revoked), then revokes each except those in [except], [concurrency] at a time
-     * (default [DEFAULT_REVOKE_CONCURRENCY], 1..64), each revoke through the client's rate budget and retries.
-     * Never stops at a failure: the [RevokeAllReport] says what was revoked, what was already gone (revoked, ended or
-     * not found: not an error) and what failed with which error. Sessions created after the listing are not revoked.
-     *
-     * [onProgress], when given, gets a report after every page listed, after revokes at most every 2 s, and the final
-     * one (called on the workers' threads; keep it short). Cancelling the call stops it promptly (revokes in flight
-     * are aborted): the run ends with [RevokeAllCancelledException] inside the cancelled coroutine, and its report, the
-     * last one passed to [onProgress] (`cancelled` true), says what was done. Built on [listPage], [revoke] and [get] only, so it works over any implementation of this interface.
-     * @throws IllegalArgumentException for a blank [userId] or [concurrency] out of range, before any I/O.
+     * [revokeAll] of [RevokeAllParams] with these values.
+     * @throws IllegalArgumentException for a blank [userId] or [concurrency] out of 1..[RevokeAllParams.MAX_CONCURRENCY], before any I/O.
      */
     public suspend fun revokeAll(
         userId: String,
@@ -77,7 +68,27 @@ public interface Sessions {
         concurrency: Int = DEFAULT_REVOKE_CONCURRENCY,
         onProgress: java.util.function.Consumer<RevokeAllReport>? = null,
         options: RequestOptions = RequestOptions.NONE,
-    ): RevokeAllReport = revokeAllOf(this, userId, except, concurrency, onProgress, options)
+    ): RevokeAllReport = revokeAll(RevokeAllParams { this.userId = userId; this.except = except; this.concurrency = concurrency }, onProgress, options)
+
+    /**
+     * Signs [RevokeAllParams.userId] out everywhere: lists the user's active sessions (every page, before revoking any: a listing
+     * failure is thrown and nothing is revoked), then revokes each except those in [RevokeAllParams.except],
+     * [RevokeAllParams.concurrency] at a time (default 8, at most 64), each revoke through the client's rate budget
+     * and retries.
+     * Never stops at a failure: the [RevokeAllReport] says what was revoked, what was already gone (revoked, ended or
+     * not found: not an error) and what failed with which error. Sessions created after the listing are not revoked.
+     *
+     * [onProgress], when given, gets a report after every page listed, after revokes at most every 2 s, and the final
+     * one (called on the workers' threads; keep it short). Cancelling the call stops it promptly (revokes in flight
+     * are aborted): the run ends with [RevokeAllCancelledException] inside the cancelled coroutine, and its report, the
+     * last one passed to [onProgress] (`cancelled` true), says what was done. Built on [listPage], [revoke] and [get]
+     * only, so it works over any implementation of this interface.
+     */
+    public suspend fun revokeAll(
+        params: RevokeAllParams,
+        onProgress: java.util.function.Consumer<RevokeAllReport>? = null,
+        options: RequestOptions = RequestOptions.NONE,
+    ): RevokeAllReport = revokeAllOf(this, params, onProgress, options)
 
     /**
      * `POST /sessions`: a new active session (testing instances only; Clerk refuses it in production). Not retried on
@@ -184,7 +195,7 @@ public interface Sessions {
         /** Sessions per request of [listAll] when `params.limit` is not set: 100. */
         public const val DEFAULT_PAGE_SIZE: Int = 100
 
-        /** Revokes [revokeAll] runs at once unless told: 8. */
-        public const val DEFAULT_REVOKE_CONCURRENCY: Int = 8
+        /** Revokes [revokeAll] runs at once unless told: 8 ([RevokeAllParams.DEFAULT_CONCURRENCY]). */
+        public const val DEFAULT_REVOKE_CONCURRENCY: Int = RevokeAllParams.DEFAULT_CONCURRENCY
     }
 }

@@ -77,5 +77,9 @@ class FakeSessionsSpec : FunSpec({
         revoked shouldBe listOf("sess_3")
         shouldThrow<IllegalArgumentException> { fake.revokeAll(" ") }
         shouldThrow<IllegalArgumentException> { fake.revokeAll("user_1", concurrency = 65) }
+        shouldThrow<IllegalArgumentException> { RevokeAllParams { userId = "user_1"; concurrency = 0 } }.message shouldBe "concurrency must be in 1..64, was 0"
+        shouldThrow<IllegalArgumentException> { RevokeAllParams { userId = "." } }
+        RevokeAllParams.of("user_1") shouldBe RevokeAllParams { userId = "user_1"; concurrency = RevokeAllParams.DEFAULT_CONCURRENCY }
+        fake.revokeAll(RevokeAllParams { userId = "user_1"; except = setOf("sess_0") }).kept shouldBe listOf("sess_0")
     }
 })

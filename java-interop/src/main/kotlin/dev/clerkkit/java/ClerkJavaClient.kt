@@ -11,6 +11,7 @@ import dev.clerkkit.auth.AuthenticateRequestOptions
 import dev.clerkkit.events.ClerkEventListener
 import dev.clerkkit.ratelimit.RateBudget
 import dev.clerkkit.ratelimit.RateLimit
+import dev.clerkkit.sessions.TokenCacheOptions
 import dev.clerkkit.tokens.SessionClaims
 import dev.clerkkit.tokens.TokenVerifierOptions
 import io.ktor.client.engine.HttpClientEngine
@@ -174,6 +175,11 @@ public class ClerkJavaClient protected constructor(
         public fun rateBudget(value: RateBudget?): Builder = apply { config.rateBudget(value) }
         /** See [ClerkConfig.maxRateLimitPause]. Default 10 s. */
         public fun maxRateLimitPause(value: Duration): Builder = apply { config.maxRateLimitPause(value) }
+        /**
+         * See [ClerkConfig.getTokenCache]: caches `createToken`/`createTokenFromTemplate` answers per session, template
+         * and lifetime (rules in [TokenCacheOptions]). Default null: no cache.
+         */
+        public fun tokenCache(value: TokenCacheOptions?): Builder = apply { config.tokenCache(value) }
         /**
          * See [ClerkConfig.eventListeners]: adds a listener of calls, attempts, retries, rate waits and token
          * verifications. Its [ClerkEventListener.forCall] runs on the thread that calls the facade. Default none.

@@ -7,6 +7,7 @@ import dev.clerkkit.sessions.CreateTokenFromTemplateParams
 import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.GetSessionParams
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.RevokeAllParams
 import dev.clerkkit.sessions.RevokeAllReport
 import dev.clerkkit.sessions.RevokeSessionParams
 import dev.clerkkit.sessions.Session
@@ -156,19 +157,26 @@ public interface SessionsAsync {
      * no progress listener. The future completes with the report (failures are in it, not thrown); cancelling it
      * stops the run promptly.
      */
-    public fun revokeAll(userId: String): CompletableFuture<RevokeAllReport> = revokeAll(userId, emptySet())
+    public fun revokeAll(userId: String): CompletableFuture<RevokeAllReport> = revokeAll(RevokeAllParams.of(userId), null)
 
     /** [revokeAll] keeping the sessions in [except] (e.g. the current one) active. */
     public fun revokeAll(userId: String, except: Set<String>): CompletableFuture<RevokeAllReport> =
-        revokeAll(userId, except, Sessions.DEFAULT_REVOKE_CONCURRENCY, null)
+        revokeAll(RevokeAllParams.builder().userId(userId).except(except).build(), null)
+
+    /** [revokeAll] of the [RevokeAllParams] with these values (checked on the caller's thread). */
+    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
+        revokeAll(RevokeAllParams.builder().userId(userId).except(except).concurrency(concurrency).build(), onProgress)
+
+    /** [revokeAll] of [params] without a progress listener. */
+    public fun revokeAll(params: RevokeAllParams): CompletableFuture<RevokeAllReport> = revokeAll(params, null)
 
     /**
-     * [revokeAll] with [concurrency] revokes at once (1..64) and [onProgress] (nullable) getting a report after every
-     * page listed, at most every 2 s while revoking, and at the end, also when cancelled (then the future is cancelled
-     * and this last report says what was done). By default (other implementations) throws
-     * [UnsupportedOperationException].
+     * [dev.clerkkit.sessions.Sessions.revokeAll] of [params] (user, sessions kept, revokes at once), [onProgress]
+     * (nullable) getting a report after every page listed, at most every 2 s while revoking, and at the end, also when
+     * cancelled (then the future is cancelled and this last report says what was done). By default (other
+     * implementations) throws [UnsupportedOperationException].
      */
-    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
+    public fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
         unsupported("revokeAll")
 
     /**
@@ -222,11 +230,8 @@ internal class DefaultSessionsAsync(private val sessions: Sessions, private val 
     override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
     override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
     override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
-    override fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> {
-        checkRevokeAll(userId, concurrency)
-        val kept = except.toSet()
-        return calls.future { sessions.revokeAll(userId, kept, concurrency, onProgress) }
-    }
+    override fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
+        calls.future { sessions.revokeAll(params, onProgress) }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.future { sessions.create(params, options) }
     override fun get(params: GetSessionParams, options: RequestOptions) = calls.future { sessions.get(params, options) }
     override fun refresh(params: RefreshSessionParams, options: RequestOptions) = calls.future { sessions.refresh(params, options) }
@@ -259,9 +264,3 @@ internal class DefaultSessionsAsync(private val sessions: Sessions, private val 
 
 private fun SessionsAsync.unsupported(what: String): Nothing =
     throw UnsupportedOperationException("${javaClass.name} has no $what (wrap a Sessions with SessionsAsync.of instead)")
-
-/** [dev.clerkkit.sessions.Sessions.revokeAll]'s input checks, on the caller's thread. */
-internal fun checkRevokeAll(userId: String, concurrency: Int) {
-    require(userId.isNotBlank()) { "userId must not be blank" }
-    require(concurrency in 1..64) { "concurrency must be in 1..64, was $concurrency" }
-}

@@ -7,6 +7,7 @@ import dev.clerkkit.sessions.CreateTokenFromTemplateParams
 import dev.clerkkit.sessions.CreateTokenParams
 import dev.clerkkit.sessions.GetSessionParams
 import dev.clerkkit.sessions.RefreshSessionParams
+import dev.clerkkit.sessions.RevokeAllParams
 import dev.clerkkit.sessions.RevokeAllReport
 import dev.clerkkit.sessions.RevokeSessionParams
 import dev.clerkkit.sessions.Session
@@ -120,17 +121,24 @@ public interface SessionsBlocking {
     public fun listActiveByClient(clientId: String): Stream<Session> = throw UnsupportedOperationException("${javaClass.name} has no listActiveByClient")
 
     /** Signs [userId] out everywhere and waits for the report: see [SessionsAsync.revokeAll]. */
-    public fun revokeAll(userId: String): RevokeAllReport = revokeAll(userId, emptySet())
+    public fun revokeAll(userId: String): RevokeAllReport = revokeAll(RevokeAllParams.of(userId), null)
 
     /** [revokeAll] keeping the sessions in [except] active. */
     public fun revokeAll(userId: String, except: Set<String>): RevokeAllReport =
-        revokeAll(userId, except, Sessions.DEFAULT_REVOKE_CONCURRENCY, null)
+        revokeAll(RevokeAllParams.builder().userId(userId).except(except).build(), null)
+
+    /** [revokeAll] of the [RevokeAllParams] with these values (checked before anything runs). */
+    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
+        revokeAll(RevokeAllParams.builder().userId(userId).except(except).concurrency(concurrency).build(), onProgress)
+
+    /** [revokeAll] of [params] without a progress listener. */
+    public fun revokeAll(params: RevokeAllParams): RevokeAllReport = revokeAll(params, null)
 
     /**
-     * [revokeAll] with [concurrency] (1..64) and [onProgress] (nullable): see [SessionsAsync.revokeAll]. An interrupt
-     * of the waiting thread cancels the run; [onProgress] then gets the last report. Default: unsupported.
+     * [revokeAll] of [params] with [onProgress] (nullable): see [SessionsAsync.revokeAll]. An interrupt of the waiting
+     * thread cancels the run; [onProgress] then gets the last report. Default: unsupported.
      */
-    public fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
+    public fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
         throw UnsupportedOperationException("${javaClass.name} has no revokeAll")
 
     /** The same operations answering with a [ClerkResponse]; by default [UnsupportedOperationException]. */
@@ -174,11 +182,8 @@ internal class DefaultSessionsBlocking(private val sessions: Sessions, private v
     override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
     override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
     override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
-    override fun revokeAll(userId: String, except: Set<String>, concurrency: Int, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport {
-        checkRevokeAll(userId, concurrency)
-        val kept = except.toSet()
-        return calls.blocking { sessions.revokeAll(userId, kept, concurrency, onProgress) }
-    }
+    override fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
+        calls.blocking { sessions.revokeAll(params, onProgress) }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.blocking { sessions.create(params, options) }
     override fun get(params: GetSessionParams, options: RequestOptions) = calls.blocking { sessions.get(params, options) }
     override fun refresh(params: RefreshSessionParams, options: RequestOptions) = calls.blocking { sessions.refresh(params, options) }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clerkkit.RetryPolicy;
+import dev.clerkkit.sessions.RevokeAllParams;
 import dev.clerkkit.sessions.RevokeAllReport;
 import dev.clerkkit.sessions.Session;
 import dev.clerkkit.testkit.ClerkSandbox;
@@ -86,6 +87,25 @@ class RevokeAllJavaTest {
     void badInputThrowsOnTheCallersThread() {
         assertThrows(IllegalArgumentException.class, () -> clerk.sessions().revokeAll(" "));
         assertThrows(IllegalArgumentException.class, () -> clerk.sessions().revokeAll("user_1", Set.of(), 0, null));
+        assertThrows(IllegalArgumentException.class, () -> clerk.blocking().sessions().revokeAll("user_1", Set.of(), 65, null));
+        // the limits live in RevokeAllParams, which checks itself when built
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RevokeAllParams.builder().userId("user_1").concurrency(RevokeAllParams.MAX_CONCURRENCY + 1).build());
+        assertEquals("concurrency must be in 1..64, was 65", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RevokeAllParams.builder().build());
         assertEquals(0, sandbox.getRequests().size());
+    }
+
+    @Test
+    void revokeAllWithParamsFromTheBuilder() throws Exception {
+        String user = sandbox.addUser();
+        List<String> ids = sandbox.addSessions(user, 30);
+        RevokeAllParams params = RevokeAllParams.builder().userId(user).except(Set.of(ids.get(0))).concurrency(RevokeAllParams.MAX_CONCURRENCY).build();
+        assertEquals(Set.of(ids.get(0)), params.getExcept());
+        RevokeAllReport report = clerk.sessions().revokeAll(params).get(30, TimeUnit.SECONDS);
+        assertEquals(29, report.getRevoked().size());
+        assertEquals(List.of(ids.get(0)), report.getKept());
+        assertEquals("active", status(ids.get(0)));
+        assertEquals(List.of(ids.get(0)), clerk.blocking().sessions().revokeAll(RevokeAllParams.of(user)).getRevoked());
     }
 }

@@ -11,6 +11,8 @@ import dev.clerkkit.auth.AuthenticateRequestOptions;
 import dev.clerkkit.java.ClerkJavaClient;
 import dev.clerkkit.sessions.RefreshFormat;
 import dev.clerkkit.sessions.RefreshSessionParams;
+import dev.clerkkit.sessions.RevokeAllParams;
+import dev.clerkkit.sessions.RevokeAllReport;
 import dev.clerkkit.sessions.Session;
 import dev.clerkkit.sessions.SessionListParams;
 import dev.clerkkit.sessions.SessionRefresh;
@@ -29,9 +31,14 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The JShell kit: a ready client and short helpers that print readable tables. Loaded by {@code scripts/clerk.jsh},
@@ -50,6 +57,10 @@ public final class ClerkShell {
     /** Clerk ids: a prefix such as {@code user_}, then letters, digits, {@code _} or {@code -}. */
     private static final Pattern ID_BODY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final AtomicInteger FAILURES = new AtomicInteger();
+    private static final String INTERACTIVE = "interactive";
+    private static final long PROGRESS_TICK_MILLIS = 200;
+    /** A progress line when none was printed for this long, so one comes at least every 2 s. */
+    private static final long PROGRESS_QUIET_NANOS = 1_800_000_000L;
     private static ClerkJavaClient client;
     private static ClerkSandbox sandbox;
     /** Fed by the kit's client (an event listener); printed by {@link #stats()}. */
@@ -124,7 +135,9 @@ public final class ClerkShell {
         System.out.println(String.join("\n",
             "helpers (ids are strings, e.g. \"user_demo_alice\"; null, blank or malformed ids are refused before any call):",
             "  sessions(userId)                 all of a user's sessions (newest first)",
-            "  active(userId)                   only the active ones",
+            "  active(userId)                   only the active ones (listActive: newest first)",
+            "  revokeAll(userId)                sign the user out everywhere; asks first at the prompt, progress and a summary",
+            "  revokeAll(userId, true)          the same without asking (for scripts and piped commands)",
             "  sessionsOfClient(clientId)       a client's sessions",
             "  get(sessionId)                   one session",
             "  revoke(sessionId)                revoke it",
@@ -151,11 +164,148 @@ public final class ClerkShell {
         }
     }
 
-    /** Prints the active sessions of [userId]. */
+    /** Prints the active sessions of [userId], newest first ({@code listActive}). */
     public static void active(String userId) {
         if (valid("active", "userId", userId, "user_")) {
-            table(() -> client().sessions()
-                .listAll(SessionListParams.builder().userId(userId).status(SessionStatus.ACTIVE).build()).toList());
+            table(() -> {
+                try (Stream<Session> active = client().sessions().listActive(userId)) {
+                    return active.collect(Collectors.toList());
+                }
+            });
+        }
+    }
+
+    /**
+     * Signs [userId] out everywhere ({@code revokeAll}). At the interactive prompt it first says how many sessions are
+     * active and asks for {@code y}; in a script or piped commands it refuses (nothing is sent) and points to
+     * {@link #revokeAll(String, boolean)}. Prints a line after every page listed and at least every 2 s while it runs,
+     * then a summary table (and each failure as one line). Returns the report, or null when refused or failed.
+     */
+    public static RevokeAllReport revokeAll(String userId) {
+        if (!valid("revokeAll", "userId", userId, "user_")) return null;
+        if (!INTERACTIVE.equals(System.getProperty("clerkkit.shell.mode"))) {
+            reject("revokeAll(userId) asks for confirmation at the interactive prompt; in a script use revokeAll(\""
+                + userId + "\", true)");
+            return null;
+        }
+        Long active = attempt(() -> {
+            try (Stream<Session> sessions = client().sessions().listActive(userId)) {
+                return sessions.count();
+            }
+        });
+        if (active == null) return null;
+        if (active == 0) {
+            System.out.println(userId + " has no active session; nothing to revoke");
+            return null;
+        }
+        System.out.print("Revoke all " + active + " active session" + (active == 1 ? "" : "s") + " of " + userId
+            + " (signs them out everywhere)? [y/N] ");
+        System.out.flush();
+        String answer = readLine();
+        if (answer == null || !Set.of("y", "yes").contains(answer.strip().toLowerCase(java.util.Locale.ROOT))) {
+            System.out.println("not revoked (answer y to go on)");
+            return null;
+        }
+        return revokeAll(userId, true);
+    }
+
+    /**
+     * {@link #revokeAll(String)} without asking when [confirmed] is true (scripts, piped commands); false refuses.
+     * Progress: a line after every page listed and at least every 2 s; then the summary table.
+     */
+    public static RevokeAllReport revokeAll(String userId, boolean confirmed) {
+        if (!valid("revokeAll", "userId", userId, "user_")) return null;
+        if (!confirmed) {
+            reject("revokeAll(userId, false): not confirmed");
+            return null;
+        }
+        return attempt(() -> {
+            long started = System.nanoTime();
+            Progress progress = new Progress(started);
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "clerk-shell-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleAtFixedRate(progress::tick, PROGRESS_TICK_MILLIS, PROGRESS_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            RevokeAllReport report;
+            try {
+                report = client().blocking().sessions().revokeAll(RevokeAllParams.of(userId), progress::report);
+            } finally {
+                ticker.shutdownNow();
+            }
+            System.out.print(summary(report, System.nanoTime() - started));
+            if (!report.getFailed().isEmpty()) FAILURES.incrementAndGet();
+            return report;
+        });
+    }
+
+    /** Progress lines of one {@code revokeAll}: one per report, and one when nothing was printed for about 2 s. */
+    private static final class Progress {
+        private final long started;
+        private long lastLine;
+        private RevokeAllReport last;
+
+        Progress(long started) {
+            this.started = started;
+            this.lastLine = started;
+        }
+
+        synchronized void report(RevokeAllReport r) {
+            last = r;
+            if (r.getListingComplete() && r.getNotAttempted().isEmpty() && !r.getCancelled()) return; // the summary follows
+            print(r.getListingComplete() ? "revoking: " + counts(r) : "listing: " + r.getFound().size() + " active found so far");
+        }
+
+        synchronized void tick() {
+            if (System.nanoTime() - lastLine < PROGRESS_QUIET_NANOS) return;
+            print("working: " + (last == null ? "listing" : last.getListingComplete() ? counts(last) : last.getFound().size() + " found so far"));
+        }
+
+        private void print(String line) {
+            lastLine = System.nanoTime();
+            System.out.println(String.format("  [%5.1f s] %s", (lastLine - started) / 1e9, line));
+        }
+
+        private static String counts(RevokeAllReport r) {
+            int done = r.getRevoked().size() + r.getAlreadyGone().size() + r.getFailed().size();
+            int todo = r.getFound().size() - r.getKept().size();
+            return done + "/" + todo + " done (revoked " + r.getRevoked().size() + ", already gone " + r.getAlreadyGone().size()
+                + ", failed " + r.getFailed().size() + ")";
+        }
+    }
+
+    /** The summary table of a {@code revokeAll} report, then one line per failed session. */
+    private static String summary(RevokeAllReport r, long elapsedNanos) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"outcome", "sessions"});
+        rows.add(new String[] {"found active", String.valueOf(r.getFound().size())});
+        rows.add(new String[] {"revoked", String.valueOf(r.getRevoked().size())});
+        rows.add(new String[] {"already gone", String.valueOf(r.getAlreadyGone().size())});
+        rows.add(new String[] {"kept", String.valueOf(r.getKept().size())});
+        rows.add(new String[] {"failed", String.valueOf(r.getFailed().size())});
+        if (r.getCancelled()) {
+            rows.add(new String[] {"interrupted", String.valueOf(r.getInterrupted().size())});
+            rows.add(new String[] {"not attempted", String.valueOf(r.getNotAttempted().size())});
+        }
+        StringBuilder sb = new StringBuilder(render(rows));
+        for (Map.Entry<String, Exception> e : r.getFailed().entrySet()) {
+            sb.append("failed ").append(e.getKey()).append(": ").append(describe(e.getValue())).append('\n');
+        }
+        sb.append(String.format("revokeAll(%s): %s in %.1f s%n", r.getUserId(),
+            r.isComplete() ? "complete" : r.getCancelled() ? "cancelled" : "incomplete", elapsedNanos / 1e9));
+        return sb.toString();
+    }
+
+    /** One line from standard input without buffering past it; null at its end. */
+    private static String readLine() {
+        try {
+            StringBuilder sb = new StringBuilder();
+            int c;
+            while ((c = System.in.read()) != -1 && c != '\n') sb.append((char) c);
+            return c == -1 && sb.length() == 0 ? null : sb.toString();
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
