@@ -140,3 +140,20 @@ fun testkitRateLimitSnippet() {
     }
     // end::testkit-rate-limits[]
 }
+
+/** README "Session workflows": [currentSessionId] is the snippet's free name. */
+suspend fun workflowsSnippet(currentSessionId: String) {
+    // tag::workflows[]
+    val clerk = ClerkClient {
+        secretKey = System.getenv("CLERK_SECRET_KEY")
+        tokenCache = TokenCacheOptions.DEFAULTS   // opt-in: a token until 10 s before its exp, 10,000 at most
+    }
+    // sign a user out everywhere but here: a report, never a stop at the first failure
+    val report = clerk.sessions.revokeAll(RevokeAllParams { userId = "user_123"; except = setOf(currentSessionId) })
+    println("revoked ${report.revoked.size}, already gone ${report.alreadyGone.size}, failed ${report.failed.keys}")
+    // what is active now, newest first, page by page
+    clerk.sessions.listActive("user_123").collect { println(it.id) }
+    // one call to Clerk per session, template and lifetime, however many requests ask at once
+    val jwt = clerk.sessions.createTokenFromTemplate(currentSessionId, "worker").jwt
+    // end::workflows[]
+}

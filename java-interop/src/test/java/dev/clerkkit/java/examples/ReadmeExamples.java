@@ -35,6 +35,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import dev.clerkkit.sessions.RevokeAllParams;
+import dev.clerkkit.sessions.RevokeAllReport;
+import dev.clerkkit.sessions.TokenCacheOptions;
+import java.util.Set;
 
 /**
  * Java snippets quoted by the README (between {@code tag::name[]} / {@code end::name[]} markers). Compiled by the
@@ -303,5 +307,24 @@ public final class ReadmeExamples {
         }
         return "401: " + ((result instanceof AuthResult.SignedOut out) ? out.getReason().getWireName() : "pending");
         // end::authenticate-request[]
+    }
+
+    /** README "Session workflows": the token cache, listActive and revokeAll from Java. */
+    public static RevokeAllReport workflows(String secretKey, String baseUrl, String userId, String currentSessionId) {
+        // tag::workflows[]
+        try (ClerkJavaClient clerk = ClerkJavaClient.builder()
+                .secretKey(secretKey).baseUrl(baseUrl)
+                .tokenCache(TokenCacheOptions.DEFAULTS)    // opt-in: 10 s margin before exp, 10,000 tokens
+                .build()) {
+            String jwt = clerk.sessions().createTokenFromTemplate(currentSessionId, "worker").join().getJwt();
+            try (Stream<Session> active = clerk.sessions().listActive(userId)) {   // newest first
+                active.forEach(s -> System.out.println(s.getId()));
+            }
+            RevokeAllReport report = clerk.blocking().sessions().revokeAll(
+                    RevokeAllParams.builder().userId(userId).except(Set.of(currentSessionId)).build());
+            System.out.println(report.getRevoked().size() + " revoked, failed: " + report.getFailed().keySet());
+            return report;
+        }
+        // end::workflows[]
     }
 }
