@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tags
 import io.micrometer.core.instrument.Timer
 import io.micrometer.observation.Observation
 import io.micrometer.observation.ObservationRegistry
+import java.util.WeakHashMap
 import java.util.concurrent.atomic.AtomicInteger
 
 /**
@@ -26,30 +27,33 @@ import java.util.concurrent.atomic.AtomicInteger
  * - with an [ObservationRegistry]: calls and attempts are observations instead (same names and low-cardinality
  *   keys; the attempt's parent is its call, the call's parent the observation current on the thread that makes the
  *   call), so the registry's handlers make the timers, spans or logs; the meter registry, if also set, then gets only
- *   the rate-budget timer, the counters and the gauge.
+ *   the rate-budget timer, the counters and the gauge. A rate-budget wait is then also an event
+ *   ([RATE_BUDGET_WAIT]) of the call's observation, and the call's total wait its high-cardinality key
+ *   `clerk.rate_budget.wait_ms`, so it is visible with an observation registry alone (a wait that already happened
+ *   cannot be an observation of its own: for the timer, set a meter registry too).
+ *
+ * Several listeners may share one meter registry (e.g. one per client): their meters are the same meters, and the
+ * gauge [CALLS_ACTIVE] counts the calls in flight of all of them.
  *
  * Every tag is low-cardinality: the operation (`sessions.get`), method, path template, outcome, status class (`2xx`,
  * `4xx`, `none`), error kind and the API's host. No tag or key value carries the secret key, a token, a URL query or a
  * session or user id (docs/observability.md has the table). Recording failures are the registry's: a registry that
  * throws fails no call (the client ignores a listener's exceptions), and the in-flight gauge is kept right first.
- * Meters are registered in the registry the first time they are needed; the gauge when the listener is built.
+ * Meters are registered in the registry the first time they are needed; the gauge when the first listener on the
+ * registry is built.
  */
 public class ClerkMicrometer private constructor(builder: Builder) : ClerkEventListener {
     private val meters: MeterRegistry? = builder.meterRegistry
     private val observations: ObservationRegistry? = builder.observationRegistry?.takeUnless { it.isNoop }
-    private val active = AtomicInteger()
+    private val active: AtomicInteger = meters?.let(::inFlightOf) ?: AtomicInteger()
 
     /** True when a registry is set: without one the listener records nothing and costs nothing per call. */
     public val isEnabled: Boolean get() = meters != null || observations != null
 
-    init {
-        meters?.let {
-            Gauge.builder(CALLS_ACTIVE, active) { a -> a.get().toDouble() }.strongReference(true)
-                .description("clerkkit calls in flight").register(it)
-        }
-    }
-
-    /** The current number of calls in flight (what the gauge [CALLS_ACTIVE] reads). */
+    /**
+     * The current number of calls in flight: what the gauge [CALLS_ACTIVE] reads (with a meter registry, the calls of
+     * every listener on that registry; without, this listener's).
+     */
     public fun callsActive(): Int = active.get()
 
     override fun forCall(): ClerkEventListener = if (!isEnabled) NOOP else CallMeter(observations?.currentObservation)
@@ -68,6 +72,7 @@ public class ClerkMicrometer private constructor(builder: Builder) : ClerkEventL
         private var counted = false
         private var call: Observation? = null
         private var attempt: Observation? = null
+        private var rateWaitNanos = 0L
 
         override fun callStarted(event: CallStarted) {
             active.incrementAndGet()
@@ -126,6 +131,12 @@ public class ClerkMicrometer private constructor(builder: Builder) : ClerkEventL
         }
 
         override fun rateBudgetWaited(event: RateBudgetWaited) {
+            call?.let { observation ->
+                rateWaitNanos += event.waited.toNanos()
+                val budget = event.budget.name.lowercase()
+                val what = if (event.granted) "waited ${event.waited.toMillis()} ms" else "none free after ${event.waited.toMillis()} ms"
+                observation.event(Observation.Event.of(RATE_BUDGET_WAIT, "rate budget ($budget): $what"))
+            }
             val registry = meters ?: return
             Timer.builder(RATE_BUDGET_WAIT)
                 .tags(OPERATION, event.operation, BUDGET, event.budget.name.lowercase(), GRANTED, event.granted.toString())
@@ -147,6 +158,7 @@ public class ClerkMicrometer private constructor(builder: Builder) : ClerkEventL
                     .lowCardinalityKeyValue(STATUS, status)
                     .lowCardinalityKeyValue(ERROR, error)
                     .highCardinalityKeyValue(ATTEMPTS_KEY, event.attempts.toString())
+                    .highCardinalityKeyValue(RATE_WAIT_MS, (rateWaitNanos / 1_000_000).toString())
                 event.clerkTraceId?.let { observation.highCardinalityKeyValue(CLERK_TRACE_ID, it) }
                 observation.stop()
                 return
@@ -227,8 +239,21 @@ public class ClerkMicrometer private constructor(builder: Builder) : ClerkEventL
         private const val CLERK_TRACE_ID = "clerk.trace_id"
         private const val NONE = "none"
         private const val RETRY_EVENT = "clerk.retry"
+        private const val RATE_WAIT_MS = "clerk.rate_budget.wait_ms"
 
         private val NOOP = object : ClerkEventListener {}
+
+        /** Calls in flight per meter registry, behind its one gauge (a registry keeps the first gauge of a name). */
+        private val inFlight = WeakHashMap<MeterRegistry, AtomicInteger>()
+
+        private fun inFlightOf(registry: MeterRegistry): AtomicInteger = synchronized(inFlight) {
+            inFlight.getOrPut(registry) {
+                AtomicInteger().also { count ->
+                    Gauge.builder(CALLS_ACTIVE, count) { it.get().toDouble() }.strongReference(true)
+                        .description("clerkkit calls in flight").register(registry)
+                }
+            }
+        }
 
         private fun statusClass(status: Int?): String = if (status == null) NONE else "${status / 100}xx"
 

@@ -16,6 +16,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
 import io.kotest.matchers.comparables.shouldBeGreaterThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldNotContain
 import io.micrometer.core.instrument.Meter
 import io.micrometer.core.instrument.MeterRegistry
@@ -27,7 +28,12 @@ import io.micrometer.observation.Observation
 import io.micrometer.observation.ObservationHandler
 import io.micrometer.observation.tck.TestObservationRegistry
 import io.micrometer.observation.tck.TestObservationRegistryAssert
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.TimeUnit
@@ -207,6 +213,46 @@ class ClerkMicrometerSpec : FunSpec({
         meters.get(ClerkMicrometer.RETRIES).counter().count() shouldBe 1.0
     }
 
+    test("with an observation registry alone, a rate-budget wait is an event and a key of the call's observation") {
+        val observations = TestObservationRegistry.create()
+        val events = CopyOnWriteArrayList<Observation.Event>()
+        val stopped = CopyOnWriteArrayList<Observation.Context>()
+        observations.observationConfig().observationHandler(Recorder(stopped, events))
+        val clerk = client(ClerkMicrometer.builder().observationRegistry(observations).build()) {
+            rateLimit = RateLimit.of(1, Duration.ofMillis(400))
+        }
+        runBlocking {
+            clerk.sessions.get(sid)
+            clerk.sessions.get(sid) // waits for the window to pass
+        }
+        val calls = stopped.filter { it.name == ClerkMicrometer.CALLS }
+        calls.size shouldBe 2
+        val waitedMs = calls.map { it.getHighCardinalityKeyValue("clerk.rate_budget.wait_ms")!!.value.toLong() }
+        waitedMs[0] shouldBe 0L
+        waitedMs[1] shouldBeGreaterThan 100L
+        val waits = events.filter { it.name == ClerkMicrometer.RATE_BUDGET_WAIT }
+        waits.size shouldBe 2
+        waits.last().contextualName shouldContain "rate budget (local): waited"
+    }
+
+    test("two listeners on one meter registry: the same meters, one gauge counting the calls in flight of both") {
+        val registry = SimpleMeterRegistry()
+        val first = ClerkMicrometer.create(registry)
+        val second = ClerkMicrometer.create(registry)
+        val a = client(first)
+        val b = client(second)
+        sandbox.faults.on(Route.GET_SESSION).delay(1_500).delay(1_500)
+        runBlocking {
+            val calls = listOf(a, b).map { clerk -> async(Dispatchers.IO) { clerk.sessions.get(sid) } }
+            withTimeout(5_000) { while (first.callsActive() < 2) delay(10) }
+            registry.get(ClerkMicrometer.CALLS_ACTIVE).gauge().value() shouldBe 2.0
+            second.callsActive() shouldBe 2
+            calls.awaitAll()
+        }
+        registry.get(ClerkMicrometer.CALLS_ACTIVE).gauge().value() shouldBe 0.0
+        registry.get(ClerkMicrometer.CALLS).timer().count() shouldBe 2L
+    }
+
     test("a registry that fails on every meter fails no call") {
         val failing = object : SimpleMeterRegistry() {
             override fun newTimer(id: Meter.Id, config: DistributionStatisticConfig, pause: PauseDetector): Timer =
@@ -231,9 +277,15 @@ class ClerkMicrometerSpec : FunSpec({
     }
 })
 
-/** Keeps every observation context that stops. */
-private class Recorder(private val stopped: MutableList<Observation.Context>) : ObservationHandler<Observation.Context> {
+/** Keeps every observation context that stops, and every event. */
+private class Recorder(
+    private val stopped: MutableList<Observation.Context>,
+    private val events: MutableList<Observation.Event> = mutableListOf(),
+) : ObservationHandler<Observation.Context> {
     override fun supportsContext(context: Observation.Context): Boolean = true
+    override fun onEvent(event: Observation.Event, context: Observation.Context) {
+        events += event
+    }
     override fun onStop(context: Observation.Context) {
         stopped += context
     }
