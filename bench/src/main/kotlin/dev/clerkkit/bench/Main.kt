@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean
  * ```
  * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" -Dbench.phases=ratelimit dev.clerkkit.bench.Main
  * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" -Dbench.phases=auth dev.clerkkit.bench.Main
+ * java -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" -Dbench.phases=tokencache dev.clerkkit.bench.Main
  * ```
  */
 object Main {
@@ -69,6 +70,7 @@ object Main {
         if ("link" in phases) LinkPhase(::emit, quick).run()
         if ("ratelimit" in phases) RateLimitPhase(::emit).run()
         if ("auth" in phases) AuthPhase(::emit, quick).run()
+        if ("tokencache" in phases) TokenCachePhase(::emit, quick).run()
         emit("\n- load average at end: ${Machine.loadAverage()}; total bench time ${"%.0f".format((System.nanoTime() - started) / 1e9)} s\n")
         System.exit(0)
     }
