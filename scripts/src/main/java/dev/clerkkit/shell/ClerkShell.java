@@ -35,6 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -58,9 +60,9 @@ public final class ClerkShell {
     private static final Pattern ID_BODY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final AtomicInteger FAILURES = new AtomicInteger();
     private static final String INTERACTIVE = "interactive";
-    private static final long PROGRESS_TICK_MILLIS = 200;
+    static final long PROGRESS_TICK_MILLIS = 200;
     /** A progress line when none was printed for this long, so one comes at least every 2 s. */
-    private static final long PROGRESS_QUIET_NANOS = 1_800_000_000L;
+    static final long PROGRESS_QUIET_NANOS = 1_800_000_000L;
     private static ClerkJavaClient client;
     private static ClerkSandbox sandbox;
     /** Fed by the kit's client (an event listener); printed by {@link #stats()}. */
@@ -221,7 +223,7 @@ public final class ClerkShell {
         }
         return attempt(() -> {
             long started = System.nanoTime();
-            Progress progress = new Progress(started);
+            Progress progress = new Progress(System::nanoTime, System.out::println);
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "clerk-shell-progress");
                 t.setDaemon(true);
@@ -240,14 +242,22 @@ public final class ClerkShell {
         });
     }
 
-    /** Progress lines of one {@code revokeAll}: one per report, and one when nothing was printed for about 2 s. */
-    private static final class Progress {
+    /**
+     * Progress lines of one {@code revokeAll}: one per report, and one from {@link #tick()} (called every
+     * {@code PROGRESS_TICK_MILLIS}) when nothing was printed for {@code PROGRESS_QUIET_NANOS}, so a line comes at least
+     * every 2 s. Each line starts with the seconds since the progress began, read from {@code clock} (nanoseconds).
+     */
+    static final class Progress {
+        private final LongSupplier clock;
+        private final Consumer<String> out;
         private final long started;
         private long lastLine;
         private RevokeAllReport last;
 
-        Progress(long started) {
-            this.started = started;
+        Progress(LongSupplier clock, Consumer<String> out) {
+            this.clock = clock;
+            this.out = out;
+            this.started = clock.getAsLong();
             this.lastLine = started;
         }
 
@@ -258,13 +268,13 @@ public final class ClerkShell {
         }
 
         synchronized void tick() {
-            if (System.nanoTime() - lastLine < PROGRESS_QUIET_NANOS) return;
+            if (clock.getAsLong() - lastLine < PROGRESS_QUIET_NANOS) return;
             print("working: " + (last == null ? "listing" : last.getListingComplete() ? counts(last) : last.getFound().size() + " found so far"));
         }
 
         private void print(String line) {
-            lastLine = System.nanoTime();
-            System.out.println(String.format("  [%5.1f s] %s", (lastLine - started) / 1e9, line));
+            lastLine = clock.getAsLong();
+            out.accept(String.format("  [%5.1f s] %s", (lastLine - started) / 1e9, line));
         }
 
         private static String counts(RevokeAllReport r) {

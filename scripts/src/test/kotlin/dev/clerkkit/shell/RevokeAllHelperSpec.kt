@@ -1,6 +1,7 @@
 package dev.clerkkit.shell
 
 import dev.clerkkit.testkit.ClerkSandbox
+import dev.clerkkit.testkit.Route
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
@@ -86,6 +87,17 @@ class RevokeAllHelperSpec : FunSpec({
         val out = kit(null) { ClerkShell.revokeAll(user, true)!!.isComplete shouldBe true }
         out shouldContain Regex("""revoked\s+2""")
         ids.forEach { sandbox.status(it) shouldBe "revoked" }
+    }
+
+    test("a listing page that takes 3 s: a working line while nothing answers, then the page's line").config(enabled = offline) {
+        ClerkShell.boot()
+        val sandbox = ClerkShell.sandbox()!!
+        val user = sandbox.addUser("user_kit_slow")
+        sandbox.addSessions(user, 2)
+        sandbox.faults.on(Route.LIST_SESSIONS).delay(3_000)
+        val out = kit(null) { ClerkShell.revokeAll(user, true)!!.isComplete shouldBe true }
+        out shouldContain Regex("""\[\s*[0-9.]+ s] working: listing\n.*\[\s*[0-9.]+ s] listing: 2 active found so far""")
+        sandbox.faults.clear()
     }
 
     test("active(userId): the active sessions only, newest first (listActive)").config(enabled = offline) {
