@@ -44,7 +44,7 @@ public final class PublicApi {
 
     /** Regenerates every library module's API file (also in docs/releasing.md and the parent pom). */
     public static final String REGENERATE_COMMAND =
-        "mvn -B -Dkotlin.compiler.daemon=false test -Dclerkkit.api.update=true -pl client,java-interop,testkit,redis -am";
+        "mvn -B -Dkotlin.compiler.daemon=false test -Dclerkkit.api.update=true -pl client,java-interop,testkit,redis,opentelemetry,micrometer,ktor-server,servlet -am";
 
     /** Annotations that take a declaration out of the public API, by fully qualified name. */
     public static final Set<String> NON_PUBLIC_MARKERS = Set.of("dev.clerkkit.internal.InternalClerkkitApi");

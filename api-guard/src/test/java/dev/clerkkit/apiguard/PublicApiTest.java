@@ -124,4 +124,22 @@ class PublicApiTest {
             if (before != null) System.setProperty(PublicApi.FILE_PROPERTY, before);
         }
     }
+
+    @Test
+    void theRegenerateCommandNamesEveryModuleWithAnApiFileAndTheDocsShowIt() throws IOException {
+        Path root = Path.of(System.getProperty("clerkkit.root", "..")).toAbsolutePath().normalize();
+        String modules = PublicApi.REGENERATE_COMMAND.replaceAll(".* -pl (\\S+) .*", "$1");
+        List<String> listed = List.of(modules.split(","));
+        try (Stream<Path> dirs = Files.list(root)) {
+            List<String> withApi = dirs.filter(d -> Files.isDirectory(d.resolve("api")))
+                .map(d -> d.getFileName().toString()).sorted().toList();
+            assertFalse(withApi.isEmpty(), "no module with an api/ directory under " + root);
+            for (String module : withApi) assertTrue(listed.contains(module), module + " is not in " + PublicApi.REGENERATE_COMMAND);
+            for (String module : listed) assertTrue(withApi.contains(module), module + " has no api/ directory");
+        }
+        for (String doc : List.of("README.md", "docs/releasing.md")) {
+            String text = Files.readString(root.resolve(doc), StandardCharsets.UTF_8);
+            assertTrue(text.contains(PublicApi.REGENERATE_COMMAND), doc + " does not show the regenerate command");
+        }
+    }
 }
