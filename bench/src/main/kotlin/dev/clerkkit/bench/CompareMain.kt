@@ -3,16 +3,8 @@ package dev.clerkkit.bench
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.java.ClerkJavaClient
 import dev.clerkkit.ratelimit.RateLimit
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancel
 import kotlinx.coroutines.future.await
-import kotlinx.coroutines.joinAll
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.runBlocking
 import java.lang.management.ManagementFactory
-import java.util.concurrent.atomic.AtomicBoolean
 
 /**
  * Before/after comparison of clerkkit builds, one build per JVM: `get` (Kotlin and Java facade) and `createToken`
@@ -45,11 +37,11 @@ object CompareMain {
             )
             for ((name, call) in ops) {
                 for (conc in listOf(1, 64)) {
-                    run(conc, Recorder(), warmMs, call)
+                    closedLoops(conc, Recorder(), warmMs, call)
                     val rec = Recorder()
                     val cpu0 = os.processCpuTime
                     val n0 = rec.allCalls.get()
-                    val elapsed = run(conc, rec, measureMs, call, measuring = true)
+                    val elapsed = closedLoops(conc, rec, measureMs, call, measuring = true)
                     val calls = rec.allCalls.get() - n0
                     val cpuUs = (os.processCpuTime - cpu0) / 1000.0 / calls.coerceAtLeast(1)
                     println(
@@ -61,34 +53,5 @@ object CompareMain {
             client.close()
         }
         System.exit(0)
-    }
-
-    /** [conc] closed loops of [call] for [ms]; returns the nanoseconds they ran. */
-    private fun run(conc: Int, rec: Recorder, ms: Long, call: suspend () -> Unit, measuring: Boolean = false): Long {
-        val stop = AtomicBoolean(false)
-        val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-        rec.measuring = measuring
-        val t0 = System.nanoTime()
-        val jobs = (1..conc).map {
-            scope.launch {
-                while (!stop.get()) {
-                    val s = System.nanoTime()
-                    try {
-                        call()
-                        rec.record(System.nanoTime() - s)
-                    } catch (e: Exception) {
-                        if (e is kotlinx.coroutines.CancellationException) throw e
-                        rec.error(e)
-                    }
-                }
-            }
-        }
-        Thread.sleep(ms)
-        stop.set(true)
-        runBlocking { jobs.joinAll() }
-        val elapsed = System.nanoTime() - t0
-        scope.cancel()
-        rec.measuring = false
-        return elapsed
     }
 }

@@ -315,3 +315,35 @@ class OursJdk(t: Target, post: Boolean = false) : OursOnEngine(
     t, post, "clerkkit Kotlin on Java (JDK) engine",
     { io.ktor.client.engine.java.Java.create { t.trustStore?.let { store -> config { sslContext(sslContext(store)) } } } },
 )
+
+/**
+ * [conc] closed loops of [call] for [ms] from `Dispatchers.Default`, each call's time and errors into [rec] (counted as
+ * measured when [measuring]); returns the nanoseconds they ran.
+ */
+internal fun closedLoops(conc: Int, rec: Recorder, ms: Long, call: suspend () -> Unit, measuring: Boolean = false): Long {
+    val stop = AtomicBoolean(false)
+    val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
+    rec.measuring = measuring
+    val t0 = System.nanoTime()
+    val jobs = (1..conc).map {
+        scope.launch {
+            while (!stop.get()) {
+                val s = System.nanoTime()
+                try {
+                    call()
+                    rec.record(System.nanoTime() - s)
+                } catch (e: Exception) {
+                    if (e is kotlinx.coroutines.CancellationException) throw e
+                    rec.error(e)
+                }
+            }
+        }
+    }
+    Thread.sleep(ms)
+    stop.set(true)
+    runBlocking { jobs.joinAll() }
+    val elapsed = System.nanoTime() - t0
+    scope.cancel()
+    rec.measuring = false
+    return elapsed
+}

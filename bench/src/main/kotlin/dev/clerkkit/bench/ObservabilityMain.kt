@@ -20,16 +20,8 @@ import io.opentelemetry.sdk.trace.data.SpanData
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor
 import io.opentelemetry.sdk.trace.export.SpanExporter
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.SupervisorJob
-import kotlinx.coroutines.cancel
-import kotlinx.coroutines.joinAll
-import kotlinx.coroutines.launch
-import kotlinx.coroutines.runBlocking
 import java.lang.management.ManagementFactory
 import java.time.Duration
-import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
 
 /**
@@ -88,11 +80,11 @@ object ObservabilityMain {
                     // the order rotates each round, so no variant always runs first (or right after another)
                     for ((name, client) in variants.indices.map { variants[(it + round) % variants.size] }) {
                         val call: suspend () -> Unit = { check(client.sessions.get(t.sessionId).id == t.sessionId) }
-                        run(conc, Recorder(1_000_000), warmMs, call)
+                        closedLoops(conc, Recorder(1_000_000), warmMs, call)
                         val rec = Recorder(2_000_000)
                         val cpu0 = os.processCpuTime
                         val n0 = rec.allCalls.get()
-                        val elapsed = run(conc, rec, measureMs, call, measuring = true)
+                        val elapsed = closedLoops(conc, rec, measureMs, call, measuring = true)
                         val calls = rec.allCalls.get() - n0
                         val cpuUs = (os.processCpuTime - cpu0) / 1000.0 / calls.coerceAtLeast(1)
                         println(
@@ -158,34 +150,5 @@ object ObservabilityMain {
         }
         override fun flush(): CompletableResultCode = CompletableResultCode.ofSuccess()
         override fun shutdown(): CompletableResultCode = CompletableResultCode.ofSuccess()
-    }
-
-    /** [conc] closed loops of [call] for [ms] from `Dispatchers.Default`; returns the nanoseconds they ran. */
-    private fun run(conc: Int, rec: Recorder, ms: Long, call: suspend () -> Unit, measuring: Boolean = false): Long {
-        val stop = AtomicBoolean(false)
-        val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
-        rec.measuring = measuring
-        val t0 = System.nanoTime()
-        val jobs = (1..conc).map {
-            scope.launch {
-                while (!stop.get()) {
-                    val s = System.nanoTime()
-                    try {
-                        call()
-                        rec.record(System.nanoTime() - s)
-                    } catch (e: Exception) {
-                        if (e is kotlinx.coroutines.CancellationException) throw e
-                        rec.error(e)
-                    }
-                }
-            }
-        }
-        Thread.sleep(ms)
-        stop.set(true)
-        runBlocking { jobs.joinAll() }
-        val elapsed = System.nanoTime() - t0
-        scope.cancel()
-        rec.measuring = false
-        return elapsed
     }
 }
