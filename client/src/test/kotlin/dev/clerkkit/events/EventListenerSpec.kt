@@ -5,9 +5,9 @@ import dev.clerkkit.errors.NotFoundException
 import dev.clerkkit.errors.RateBudgetExhaustedException
 import dev.clerkkit.http.AttemptEventsStage
 import dev.clerkkit.http.CallEventsStage
+import dev.clerkkit.http.RecordingSleeper
+import dev.clerkkit.http.sandboxClient
 import dev.clerkkit.ratelimit.RateLimit
-import dev.clerkkit.reliability.RecordingSleeper
-import dev.clerkkit.reliability.sandboxClient
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import dev.clerkkit.tokens.TokenVerificationException

@@ -1,4 +1,4 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http
 
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkResponseException

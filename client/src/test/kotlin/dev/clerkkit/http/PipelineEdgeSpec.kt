@@ -1,4 +1,4 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http
 
 import dev.clerkkit.Recorder
 import dev.clerkkit.RequestOptions

@@ -1,4 +1,4 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http
 
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RequestOptions

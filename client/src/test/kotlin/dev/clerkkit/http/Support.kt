@@ -1,4 +1,4 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ClerkConfig

@@ -1,4 +1,4 @@
-package dev.clerkkit.it
+package dev.clerkkit.ratelimit
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.ratelimit.RateLimit

@@ -1,4 +1,4 @@
-package dev.clerkkit.it
+package dev.clerkkit.sessions
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator
 import com.atlassian.oai.validator.model.Request

@@ -1,4 +1,4 @@
-package dev.clerkkit.it
+package dev.clerkkit.sessions
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RetryPolicy

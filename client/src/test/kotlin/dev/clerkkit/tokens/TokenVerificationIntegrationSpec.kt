@@ -1,4 +1,4 @@
-package dev.clerkkit.it
+package dev.clerkkit.tokens
 
 import com.nimbusds.jose.jwk.JWKSet
 import dev.clerkkit.ClerkClient

@@ -1,10 +1,10 @@
-package dev.clerkkit.transport
+package dev.clerkkit.http.engine
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.TEST_SECRET
 import dev.clerkkit.errors.ClerkTransportException
-import dev.clerkkit.reliability.RecordingSleeper
+import dev.clerkkit.http.RecordingSleeper
 import dev.clerkkit.sessionJson
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec

@@ -1,8 +1,13 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http.engine
 
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkTransportException
+import dev.clerkkit.http.RecordingSleeper
+import dev.clerkkit.http.awaitUntil
+import dev.clerkkit.http.createBodiesOf
+import dev.clerkkit.http.mixedGetsAndCreates
+import dev.clerkkit.http.sandboxClient
 import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Fault

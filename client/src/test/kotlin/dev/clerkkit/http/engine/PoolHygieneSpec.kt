@@ -1,8 +1,11 @@
-package dev.clerkkit.reliability
+package dev.clerkkit.http.engine
 
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkException
 import dev.clerkkit.errors.ClerkTimeoutException
+import dev.clerkkit.http.RecordingSleeper
+import dev.clerkkit.http.awaitUntil
+import dev.clerkkit.http.cioClient
 import dev.clerkkit.testkit.ClerkSandbox
 import dev.clerkkit.testkit.Route
 import io.kotest.assertions.throwables.shouldThrow

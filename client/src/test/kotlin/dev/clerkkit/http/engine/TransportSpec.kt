@@ -1,16 +1,15 @@
-package dev.clerkkit.transport
+package dev.clerkkit.http.engine
 
 import dev.clerkkit.BuiltInEngine
 import dev.clerkkit.ClerkClient
 import dev.clerkkit.LogLevel
 import dev.clerkkit.RequestOptions
 import dev.clerkkit.errors.ClerkTransportException
-import dev.clerkkit.http.engine.ENGINE_THREADS
-import dev.clerkkit.reliability.RecordingSleeper
-import dev.clerkkit.reliability.awaitUntil
-import dev.clerkkit.reliability.createBodiesOf
-import dev.clerkkit.reliability.mixedGetsAndCreates
-import dev.clerkkit.reliability.sandboxClient
+import dev.clerkkit.http.RecordingSleeper
+import dev.clerkkit.http.awaitUntil
+import dev.clerkkit.http.createBodiesOf
+import dev.clerkkit.http.mixedGetsAndCreates
+import dev.clerkkit.http.sandboxClient
 import dev.clerkkit.sessions.CreateSessionParams
 import dev.clerkkit.sessions.RefreshSessionParams
 import dev.clerkkit.testkit.ClerkSandbox
@@ -152,9 +151,8 @@ class TransportSpec : FunSpec({
                             awaitUntil(20_000, { "256 calls held (saw ${sandbox.stats.requests(Route.GET_SESSION)})" }) {
                                 sandbox.stats.requests(Route.GET_SESSION) >= 1 + 256
                             }
-                            // the waiting calls first: a permit freed by a cancelled held call would otherwise go to a queued
-                            // call whose own cancel has not been called yet, and that call is (rightly) sent
-                            calls.asReversed().forEach { it.cancel() }
+                            // in the order they were made: the held calls' slots come back only after the last cancel
+                            calls.forEach { it.cancel() }
                             calls.forEach { it.join() }
                         }
                         withTimeout(10_000) { c.sessions.get(other, RequestOptions { maxAttempts(1) }).id } shouldBe other
