@@ -10,6 +10,7 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.sync.Semaphore
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * At most [limit] requests handed to [engine] at once ([dev.clerkkit.ClerkConfig.maxConnections]); the others wait
@@ -20,13 +21,20 @@ import kotlinx.coroutines.sync.Semaphore
  * caller meanwhile. A call waiting here resumes through its coroutine, which checks cancellation first: once a
  * caller's cancel has returned, its request is never sent.
  *
- * Slots of calls their callers cancelled come back together, once no call has been cancelled for [QUIET_MS] (at the
- * latest [MAX_HOLD_MS] after the first of them). A caller cancelling many calls one after the other (a loop of
- * `future.cancel(true)`) would otherwise start a waiting call with each cancel, before reaching that call's own
- * cancel. A call ended by its own timeout gives its slot back at once.
+ * While calls wait for a slot, the slots of calls their callers cancelled come back together, once no call has been
+ * cancelled for [QUIET_MS] (at the latest [MAX_HOLD_MS] after the first of them). A caller cancelling many calls one
+ * after the other (a loop of `future.cancel(true)`) would otherwise start a waiting call with each cancel, before
+ * reaching that call's own cancel. With no call waiting, and for a call ended by its own timeout, the slot comes back
+ * at once.
  */
-internal class ConcurrencyLimit(private val engine: HttpEngine, limit: Int) : HttpEngine {
+internal class ConcurrencyLimit(
+    private val engine: HttpEngine,
+    limit: Int,
+    private val quietMs: Long = QUIET_MS,
+    private val maxHoldMs: Long = MAX_HOLD_MS,
+) : HttpEngine {
     private val permits = Semaphore(limit)
+    private val waiting = AtomicInteger()
     private val releases = CoroutineScope(SupervisorJob() + Dispatchers.Default)
     private val lock = Any()
     private var heldBack = 0
@@ -35,7 +43,14 @@ internal class ConcurrencyLimit(private val engine: HttpEngine, limit: Int) : Ht
     private var releaser: Job? = null
 
     override suspend fun roundTrip(request: EngineRequest): EngineResponse {
-        permits.acquire()
+        if (!permits.tryAcquire()) {
+            waiting.incrementAndGet()
+            try {
+                permits.acquire()
+            } finally {
+                waiting.decrementAndGet()
+            }
+        }
         var cancelledByCaller = false
         try {
             return engine.roundTrip(request)
@@ -43,24 +58,29 @@ internal class ConcurrencyLimit(private val engine: HttpEngine, limit: Int) : Ht
             cancelledByCaller = e !is TimeoutCancellationException
             throw e
         } finally {
-            if (cancelledByCaller) holdBack() else permits.release()
+            if (!cancelledByCaller || !holdBack()) permits.release()
         }
     }
 
-    private fun holdBack() = synchronized(lock) {
-        val now = System.nanoTime()
-        if (heldBack == 0) heldSince = now
-        heldBack++
-        lastCancelAt = now
-        if (releaser == null) releaser = releases.launch { releaseWhenQuiet() }
+    /** Holds a cancelled call's slot back while calls wait (or slots are held already); false: release it now. */
+    private fun holdBack(): Boolean {
+        synchronized(lock) {
+            if (heldBack == 0 && waiting.get() == 0) return false
+            val now = System.nanoTime()
+            if (heldBack == 0) heldSince = now
+            heldBack++
+            lastCancelAt = now
+            if (releaser == null) releaser = releases.launch { releaseWhenQuiet() }
+            return true
+        }
     }
 
     private suspend fun releaseWhenQuiet() {
         while (true) {
-            delay(QUIET_MS)
+            delay(quietMs)
             val n = synchronized(lock) {
                 val now = System.nanoTime()
-                if (now - lastCancelAt < QUIET_MS * 1_000_000 && now - heldSince < MAX_HOLD_MS * 1_000_000) {
+                if (now - lastCancelAt < quietMs * 1_000_000 && now - heldSince < maxHoldMs * 1_000_000) {
                     -1
                 } else {
                     val n = heldBack
