@@ -141,8 +141,8 @@ public sealed class AuthResult {
 
         /** [Handshake.status]. */
         public const val STATUS_HANDSHAKE: String = "handshake"
+
+        private fun frozen(headers: Map<String, List<String>>): Map<String, List<String>> =
+            Collections.unmodifiableMap(LinkedHashMap(headers.mapValues { Collections.unmodifiableList(ArrayList(it.value)) }))
     }
 }
-
-private fun frozen(headers: Map<String, List<String>>): Map<String, List<String>> =
-    Collections.unmodifiableMap(LinkedHashMap(headers.mapValues { Collections.unmodifiableList(ArrayList(it.value)) }))

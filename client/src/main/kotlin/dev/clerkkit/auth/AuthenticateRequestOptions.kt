@@ -94,13 +94,12 @@ public class AuthenticateRequestOptions protected constructor(builder: Builder) 
 
         /** A new builder. */
         @JvmStatic public fun builder(): Builder = Builder()
+
+        /** Kotlin DSL: `AuthenticateRequestOptions { publishableKey = "pk_..." }`. */
+        @JvmSynthetic
+        public operator fun invoke(block: Builder.() -> Unit): AuthenticateRequestOptions = Builder().apply(block).build()
     }
 }
-
-/** Kotlin DSL for [AuthenticateRequestOptions]. */
-@JvmSynthetic
-public fun AuthenticateRequestOptions(block: AuthenticateRequestOptions.Builder.() -> Unit): AuthenticateRequestOptions =
-    AuthenticateRequestOptions.Builder().apply(block).build()
 
 internal object PublishableKeys {
     /** The Frontend API host encoded in [key] (base64 of `<host>$`), or `null` if [key] is not a publishable key. */

@@ -21,15 +21,6 @@ import java.nio.charset.StandardCharsets
 import java.util.Base64
 import kotlin.coroutines.cancellation.CancellationException
 
-/** Longest header value read (longer `Authorization`/`Cookie`/... values are cut there; a cut token fails to verify). */
-private const val MAX_HEADER_CHARS: Int = 16 * 1024
-
-/** Most cookies parsed from the `Cookie` header(s). */
-private const val MAX_COOKIES: Int = 256
-
-/** The Backend API version Clerk's handshake is asked to speak (as `@clerk/backend` sends it). */
-private const val HANDSHAKE_API_VERSION: String = "2026-05-12"
-
 /**
  * `@clerk/backend`'s `authenticateRequest` decision tree for session tokens: header before cookie, the `__client_uat`
  * checks, verification, refresh of an expired token through [sessions], the handshake for document requests, debug
@@ -326,6 +317,15 @@ internal class RequestAuthenticator(
     }
 
     private companion object {
+        /** Longest header value read (longer `Authorization`/`Cookie`/... values are cut there; a cut token fails to verify). */
+        private const val MAX_HEADER_CHARS: Int = 16 * 1024
+
+        /** Most cookies parsed from the `Cookie` header(s). */
+        private const val MAX_COOKIES: Int = 256
+
+        /** The Backend API version Clerk's handshake is asked to speak (as `@clerk/backend` sends it). */
+        private const val HANDSHAKE_API_VERSION: String = "2026-05-12"
+
         fun withDebug(headers: MutableMap<String, List<String>>, status: String, reason: AuthReason, message: String) {
             val safe = message.filter { it in ' '..'~' }
             if (safe.isNotEmpty()) headers["x-clerk-auth-message"] = listOf(safe)

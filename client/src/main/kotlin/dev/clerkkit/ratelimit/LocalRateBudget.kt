@@ -30,7 +30,7 @@ public class LocalRateBudget private constructor(
      * A budget enforcing [limit] on the system's monotonic clock.
      * @throws IllegalArgumentException if [limit] is [RateLimit.OFF].
      */
-    public constructor(limit: RateLimit) : this(limit, System::nanoTime, ceilMillisDelay)
+    public constructor(limit: RateLimit) : this(limit, System::nanoTime, CeilMillisDelay)
 
     private val windowNanos: Long = limit.window.toNanos()
     private val lock = Any()
@@ -115,4 +115,6 @@ public class LocalRateBudget private constructor(
 }
 
 /** `delay` rounded up to whole milliseconds, so a sub-millisecond wait does not spin. */
-private val ceilMillisDelay: Sleeper = Sleeper { d -> kotlinx.coroutines.delay((d.toNanos() + 999_999) / 1_000_000) }
+private object CeilMillisDelay : Sleeper {
+    override suspend fun sleep(duration: java.time.Duration) = kotlinx.coroutines.delay((duration.toNanos() + 999_999) / 1_000_000)
+}

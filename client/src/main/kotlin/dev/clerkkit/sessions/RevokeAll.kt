@@ -121,14 +121,6 @@ public class RevokeAllCancelledException(
     }
 }
 
-/** [Sessions.listActive] and [Sessions.listActiveByClient]: [params]' sessions, each once. */
-@JvmSynthetic
-internal fun activeSessions(sessions: Sessions, params: SessionListParams, options: RequestOptions): kotlinx.coroutines.flow.Flow<Session> =
-    kotlinx.coroutines.flow.flow {
-        val seen = HashSet<String>()
-        sessions.listAll(params, options).collect { if (seen.add(it.id)) emit(it) }
-    }
-
 private enum class Outcome { REVOKED, GONE, FAILED }
 
 /** The state of one run, shared by its workers; every change under the monitor of this object. */
@@ -172,81 +164,90 @@ private class Tracker(private val userId: String) {
     private fun frozen(list: List<String>): List<String> = Collections.unmodifiableList(ArrayList(list))
 }
 
-/**
- * [Sessions.revokeAll] built on the public operations: lists the user's active sessions page by page (progress after
- * each page), then revokes them with [concurrency] workers (progress after each revoke, at most every 2 s, and at the
- * end). A listing failure is thrown (nothing was revoked yet); a revoke failure is reported and the run goes on.
- */
-@JvmSynthetic
-internal suspend fun revokeAllOf(
-    sessions: Sessions,
-    params: RevokeAllParams,
-    onProgress: Consumer<RevokeAllReport>?,
-    options: RequestOptions,
-): RevokeAllReport {
-    val userId = params.userId
-    val except = params.except
-    val concurrency = params.concurrency
-    val tracker = Tracker(userId)
-    var lastProgress = System.nanoTime()
-    fun progress(force: Boolean) {
-        val listener = onProgress ?: return
-        val now = System.nanoTime()
-        synchronized(tracker) {
-            if (!force && now - lastProgress < PROGRESS_EVERY_NANOS) return
-            lastProgress = now
+/** The workflows behind [Sessions.listActive], [Sessions.listActiveByClient] and [Sessions.revokeAll]. */
+internal object SessionWorkflows {
+    /** [Sessions.listActive] and [Sessions.listActiveByClient]: [params]' sessions, each once. */
+    internal fun activeSessions(sessions: Sessions, params: SessionListParams, options: RequestOptions): kotlinx.coroutines.flow.Flow<Session> =
+        kotlinx.coroutines.flow.flow {
+            val seen = HashSet<String>()
+            sessions.listAll(params, options).collect { if (seen.add(it.id)) emit(it) }
         }
-        listener.accept(tracker.report(false))
-    }
-    try {
-        val ids = ArrayList<String>()
-        val seen = HashSet<String>()
-        val params = SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }
-        var offset: Int? = 0
-        while (offset != null) {
-            val page = sessions.listPage(params.toBuilder().limit(Sessions.DEFAULT_PAGE_SIZE).offset(offset).build(), options)
-            val fresh = page.data.map { it.id }.filter { seen.add(it) }
-            ids += fresh
-            tracker.found(fresh, except)
-            progress(force = true)
-            offset = page.nextOffset(offset, Sessions.DEFAULT_PAGE_SIZE)
+
+    /**
+     * [Sessions.revokeAll] built on the public operations: lists the user's active sessions page by page (progress after
+     * each page), then revokes them with [concurrency] workers (progress after each revoke, at most every 2 s, and at the
+     * end). A listing failure is thrown (nothing was revoked yet); a revoke failure is reported and the run goes on.
+     */
+    internal suspend fun revokeAllOf(
+        sessions: Sessions,
+        params: RevokeAllParams,
+        onProgress: Consumer<RevokeAllReport>?,
+        options: RequestOptions,
+    ): RevokeAllReport {
+        val userId = params.userId
+        val except = params.except
+        val concurrency = params.concurrency
+        val tracker = Tracker(userId)
+        var lastProgress = System.nanoTime()
+        fun progress(force: Boolean) {
+            val listener = onProgress ?: return
+            val now = System.nanoTime()
+            synchronized(tracker) {
+                if (!force && now - lastProgress < PROGRESS_EVERY_NANOS) return
+                lastProgress = now
+            }
+            listener.accept(tracker.report(false))
         }
-        tracker.listed()
-        val queue = Channel<String>(Channel.UNLIMITED)
-        ids.filter { it !in except }.forEach { queue.trySend(it) }
-        queue.close()
-        coroutineScope {
-            repeat(concurrency) {
-                launch {
-                    for (id in queue) {
-                        tracker.start(id)
-                        val (outcome, error) = revokeOne(sessions, id, options)
-                        tracker.finish(id, outcome, error)
-                        progress(force = false)
+        try {
+            val ids = ArrayList<String>()
+            val seen = HashSet<String>()
+            val params = SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }
+            var offset: Int? = 0
+            while (offset != null) {
+                val page = sessions.listPage(params.toBuilder().limit(Sessions.DEFAULT_PAGE_SIZE).offset(offset).build(), options)
+                val fresh = page.data.map { it.id }.filter { seen.add(it) }
+                ids += fresh
+                tracker.found(fresh, except)
+                progress(force = true)
+                offset = page.nextOffset(offset, Sessions.DEFAULT_PAGE_SIZE)
+            }
+            tracker.listed()
+            val queue = Channel<String>(Channel.UNLIMITED)
+            ids.filter { it !in except }.forEach { queue.trySend(it) }
+            queue.close()
+            coroutineScope {
+                repeat(concurrency) {
+                    launch {
+                        for (id in queue) {
+                            tracker.start(id)
+                            val (outcome, error) = revokeOne(sessions, id, options)
+                            tracker.finish(id, outcome, error)
+                            progress(force = false)
+                        }
                     }
                 }
             }
+        } catch (e: CancellationException) {
+            val report = tracker.report(cancelled = true)
+            onProgress?.accept(report)
+            throw RevokeAllCancelledException(report, e)
         }
-    } catch (e: CancellationException) {
-        val report = tracker.report(cancelled = true)
-        onProgress?.accept(report)
-        throw RevokeAllCancelledException(report, e)
+        return tracker.report(false).also { onProgress?.accept(it) }
     }
-    return tracker.report(false).also { onProgress?.accept(it) }
-}
 
-/** Revokes [id]: revoked, already gone (404, or a 400 for a session that is no longer active), or failed. */
-private suspend fun revokeOne(sessions: Sessions, id: String, options: RequestOptions): Pair<Outcome, Exception?> = try {
-    val s = sessions.revoke(id, options)
-    if (s.status == SessionStatus.ACTIVE) Outcome.FAILED to IllegalStateException("session $id is still active after revoke") else Outcome.REVOKED to null
-} catch (e: NotFoundException) {
-    Outcome.GONE to null
-} catch (e: BadRequestException) {
-    // Clerk refuses to revoke a session that is not active: then it is already gone
-    val status = try { sessions.get(id, options).status } catch (e2: NotFoundException) { null } catch (e2: ClerkException) { SessionStatus.ACTIVE }
-    if (status != SessionStatus.ACTIVE) Outcome.GONE to null else Outcome.FAILED to e
-} catch (e: ClerkException) {
-    Outcome.FAILED to e
-}
+    /** Revokes [id]: revoked, already gone (404, or a 400 for a session that is no longer active), or failed. */
+    private suspend fun revokeOne(sessions: Sessions, id: String, options: RequestOptions): Pair<Outcome, Exception?> = try {
+        val s = sessions.revoke(id, options)
+        if (s.status == SessionStatus.ACTIVE) Outcome.FAILED to IllegalStateException("session $id is still active after revoke") else Outcome.REVOKED to null
+    } catch (e: NotFoundException) {
+        Outcome.GONE to null
+    } catch (e: BadRequestException) {
+        // Clerk refuses to revoke a session that is not active: then it is already gone
+        val status = try { sessions.get(id, options).status } catch (e2: NotFoundException) { null } catch (e2: ClerkException) { SessionStatus.ACTIVE }
+        if (status != SessionStatus.ACTIVE) Outcome.GONE to null else Outcome.FAILED to e
+    } catch (e: ClerkException) {
+        Outcome.FAILED to e
+    }
 
-private const val PROGRESS_EVERY_NANOS = 2_000_000_000L
+    private const val PROGRESS_EVERY_NANOS = 2_000_000_000L
+}

@@ -52,11 +52,11 @@ public interface Sessions {
      * @throws IllegalArgumentException if [userId] is blank.
      */
     public fun listActive(userId: String, options: RequestOptions = RequestOptions.NONE): Flow<Session> =
-        activeSessions(this, SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }, options)
+        SessionWorkflows.activeSessions(this, SessionListParams { this.userId = userId; status = SessionStatus.ACTIVE }, options)
 
     /** The active sessions of the client (device) [clientId], newest first: see [listActive]. */
     public fun listActiveByClient(clientId: String, options: RequestOptions = RequestOptions.NONE): Flow<Session> =
-        activeSessions(this, SessionListParams { this.clientId = clientId; status = SessionStatus.ACTIVE }, options)
+        SessionWorkflows.activeSessions(this, SessionListParams { this.clientId = clientId; status = SessionStatus.ACTIVE }, options)
 
     /**
      * [revokeAll] of [RevokeAllParams] with these values.
@@ -88,7 +88,7 @@ public interface Sessions {
         params: RevokeAllParams,
         onProgress: java.util.function.Consumer<RevokeAllReport>? = null,
         options: RequestOptions = RequestOptions.NONE,
-    ): RevokeAllReport = revokeAllOf(this, params, onProgress, options)
+    ): RevokeAllReport = SessionWorkflows.revokeAllOf(this, params, onProgress, options)
 
     /**
      * `POST /sessions`: a new active session (testing instances only; Clerk refuses it in production). Not retried on

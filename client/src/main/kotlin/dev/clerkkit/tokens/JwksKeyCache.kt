@@ -1,5 +1,6 @@
 package dev.clerkkit.tokens
 
+import dev.clerkkit.tokens.Keys.forMessage
 import dev.clerkkit.tokens.TokenVerificationException.Reason
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive

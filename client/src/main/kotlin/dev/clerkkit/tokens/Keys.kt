@@ -11,10 +11,10 @@ import java.security.spec.InvalidKeySpecException
 import java.security.spec.X509EncodedKeySpec
 import java.util.Base64
 
-/** Smallest RSA modulus accepted, in bits (Clerk instance keys are 2048-bit). */
-internal const val MIN_RSA_KEY_BITS: Int = 2048
-
 internal object Keys {
+    /** Smallest RSA modulus accepted, in bits (Clerk instance keys are 2048-bit). */
+    const val MIN_RSA_KEY_BITS: Int = 2048
+
     private const val PEM_HEADER = "-----BEGIN PUBLIC KEY-----"
     private const val PEM_FOOTER = "-----END PUBLIC KEY-----"
 
@@ -75,10 +75,10 @@ internal object Keys {
         }
         return keys
     }
-}
 
-/** Makes an attacker-controlled value safe and short enough to quote in an exception message. */
-internal fun String.forMessage(max: Int = 64): String {
-    val printable = filter { it in ' '..'~' }
-    return if (printable.length > max) printable.take(max) + "..." else printable
+    /** Makes an attacker-controlled value safe and short enough to quote in an exception message. */
+    fun String.forMessage(max: Int = 64): String {
+        val printable = filter { it in ' '..'~' }
+        return if (printable.length > max) printable.take(max) + "..." else printable
+    }
 }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.util.Base64URL
 import com.nimbusds.jwt.SignedJWT
 import dev.clerkkit.events.TokenVerified
 import dev.clerkkit.http.Listeners
+import dev.clerkkit.tokens.Keys.forMessage
 import dev.clerkkit.tokens.TokenVerificationException.Reason
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.SerializationException
@@ -17,9 +18,6 @@ import kotlinx.serialization.json.JsonPrimitive
 import java.security.interfaces.RSAPublicKey
 import java.text.ParseException
 import java.time.Duration
-
-/** Longest token accepted; Clerk session tokens are ~1 KB, cookies are capped at 4 KB. */
-private const val MAX_TOKEN_LENGTH: Int = 16 * 1024
 
 /**
  * Verifies Clerk session tokens (the `__session` cookie, or the `Authorization: Bearer` JWT) locally, the way
@@ -227,6 +225,9 @@ public class SessionTokenVerifier @JvmOverloads constructor(
     }
 
     private companion object {
+        /** Longest token accepted; Clerk session tokens are ~1 KB, cookies are capped at 4 KB. */
+        private const val MAX_TOKEN_LENGTH: Int = 16 * 1024
+
         fun malformed(message: String): Nothing = throw TokenVerificationException(Reason.MALFORMED, message)
 
         fun Char.isBase64UrlChar(): Boolean = this in 'A'..'Z' || this in 'a'..'z' || this in '0'..'9' || this == '-' || this == '_'

@@ -233,26 +233,25 @@ public class TokenVerifierOptions protected constructor(builder: Builder) {
         /** [fromEnv] reading [env] instead of the process environment (tests). */
         @JvmSynthetic
         internal fun fromEnv(env: Environment): TokenVerifierOptions = Builder().fromEnv(env).build()
+
+        /**
+         * Kotlin DSL for [TokenVerifierOptions]; unset properties keep the defaults documented there.
+         *
+         * ```
+         * val options = TokenVerifierOptions {
+         *     jwtKey = System.getenv("CLERK_JWT_KEY")
+         *     authorizedParties = setOf("https://app.example.com")
+         * }
+         * ```
+         *
+         * @throws IllegalArgumentException as [TokenVerifierOptions.Builder.build].
+         */
+        @JvmSynthetic
+        public operator fun invoke(block: Builder.() -> Unit): TokenVerifierOptions = Builder().apply(block).build()
+
+        private fun Set<String>.frozen(what: String): Set<String> {
+            forEach { require(it.isNotBlank()) { "$what must not contain blank entries" } }
+            return Collections.unmodifiableSet(LinkedHashSet(this))
+        }
     }
-}
-
-/**
- * Kotlin DSL for [TokenVerifierOptions]; unset properties keep the defaults documented there.
- *
- * ```
- * val options = TokenVerifierOptions {
- *     jwtKey = System.getenv("CLERK_JWT_KEY")
- *     authorizedParties = setOf("https://app.example.com")
- * }
- * ```
- *
- * @throws IllegalArgumentException as [TokenVerifierOptions.Builder.build].
- */
-@JvmSynthetic
-public fun TokenVerifierOptions(block: TokenVerifierOptions.Builder.() -> Unit): TokenVerifierOptions =
-    TokenVerifierOptions.Builder().apply(block).build()
-
-private fun Set<String>.frozen(what: String): Set<String> {
-    forEach { require(it.isNotBlank()) { "$what must not contain blank entries" } }
-    return Collections.unmodifiableSet(LinkedHashSet(this))
 }

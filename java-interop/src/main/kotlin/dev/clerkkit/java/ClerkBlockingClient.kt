@@ -47,9 +47,9 @@ internal class DefaultClerkBlockingClient(
     override fun sessions(): SessionsBlocking = sessions
     override fun verifyToken(token: String): SessionClaims = tokens().verifyBlocking(token)
     override fun tokenVerifier(options: TokenVerifierOptions): TokenVerifier = client.tokenVerifier(options)
-    override fun authenticateRequest(request: AuthRequest): AuthResult = await(client.authenticateRequest(request))
+    override fun authenticateRequest(request: AuthRequest): AuthResult = Blocking.await(client.authenticateRequest(request))
     override fun authenticateRequest(request: AuthRequest, options: AuthenticateRequestOptions): AuthResult =
-        await(client.authenticateRequest(request, options))
+        Blocking.await(client.authenticateRequest(request, options))
     override fun async(): ClerkJavaClient = client
     override fun toString(): String = "ClerkBlockingClient($client)"
 }

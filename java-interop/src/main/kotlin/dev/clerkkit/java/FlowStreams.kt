@@ -13,15 +13,18 @@ import java.util.concurrent.CompletableFuture
 import java.util.stream.Stream
 import java.util.stream.StreamSupport
 
-/**
- * [flow] as a lazy, sequential, blocking [Stream]: the flow advances only when the stream asks for its next element
- * (so a paging flow fetches a page only when the consumer reaches it), its typed exceptions are thrown unwrapped from
- * the terminal operation, and closing the stream (or an interrupt while waiting) cancels the flow.
- */
-internal fun <T : Any> blockingStream(flow: Flow<T>): Stream<T> {
-    val iterator = FlowIterator(flow)
-    val characteristics = Spliterator.ORDERED or Spliterator.NONNULL
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, characteristics), false).onClose(iterator::close)
+/** Java `Stream`s over the suspend API's `Flow`s. */
+internal object FlowStreams {
+    /**
+     * [flow] as a lazy, sequential, blocking [Stream]: the flow advances only when the stream asks for its next element
+     * (so a paging flow fetches a page only when the consumer reaches it), its typed exceptions are thrown unwrapped from
+     * the terminal operation, and closing the stream (or an interrupt while waiting) cancels the flow.
+     */
+    fun <T : Any> blockingStream(flow: Flow<T>): Stream<T> {
+        val iterator = FlowIterator(flow)
+        val characteristics = Spliterator.ORDERED or Spliterator.NONNULL
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, characteristics), false).onClose(iterator::close)
+    }
 }
 
 /**
@@ -47,7 +50,7 @@ private class FlowIterator<T : Any>(private val flow: Flow<T>) : Iterator<T>, Au
         val request = CompletableFuture<Signal>()
         requests.trySend(request)
         val signal = try {
-            await(request)
+            Blocking.await(request)
         } catch (e: CancellationException) {
             close()
             throw e

@@ -27,20 +27,23 @@ internal class Futures(
     }
 
     /** Runs [block] and waits for it on the calling thread. */
-    fun <T> blocking(block: suspend () -> T): T = await(future(block))
+    fun <T> blocking(block: suspend () -> T): T = Blocking.await(future(block))
 }
 
-/**
- * Waits for [future] and returns its value, or throws the exception it failed with (the typed `ClerkException`
- * itself, unwrapped). An interrupt while waiting cancels the future, keeps the interrupt flag set and throws
- * [CancellationException].
- */
-internal fun <T> await(future: CompletableFuture<T>): T = try {
-    future.get()
-} catch (e: ExecutionException) {
-    throw e.cause ?: e
-} catch (e: InterruptedException) {
-    future.cancel(true)
-    Thread.currentThread().interrupt()
-    throw CancellationException("interrupted while waiting for Clerk").apply { initCause(e) }
+/** How the blocking views wait for a future. */
+internal object Blocking {
+    /**
+     * Waits for [future] and returns its value, or throws the exception it failed with (the typed `ClerkException`
+     * itself, unwrapped). An interrupt while waiting cancels the future, keeps the interrupt flag set and throws
+     * [CancellationException].
+     */
+    fun <T> await(future: CompletableFuture<T>): T = try {
+        future.get()
+    } catch (e: ExecutionException) {
+        throw e.cause ?: e
+    } catch (e: InterruptedException) {
+        future.cancel(true)
+        Thread.currentThread().interrupt()
+        throw CancellationException("interrupted while waiting for Clerk").apply { initCause(e) }
+    }
 }

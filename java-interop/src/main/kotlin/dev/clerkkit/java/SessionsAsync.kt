@@ -147,10 +147,10 @@ public interface SessionsAsync {
      * Close the stream (try-with-resources) if you stop early. By default (for implementations other than
      * clerkkit's, e.g. your fake; wrap a fake `Sessions` with [of] instead) this throws [UnsupportedOperationException].
      */
-    public fun listActive(userId: String): Stream<Session> = unsupported("listActive")
+    public fun listActive(userId: String): Stream<Session> = Unsupported.on(this, "listActive")
 
     /** The active sessions of the client (device) [clientId], newest first: see [listActive]. */
-    public fun listActiveByClient(clientId: String): Stream<Session> = unsupported("listActiveByClient")
+    public fun listActiveByClient(clientId: String): Stream<Session> = Unsupported.on(this, "listActiveByClient")
 
     /**
      * Signs [userId] out everywhere: [dev.clerkkit.sessions.Sessions.revokeAll] with nothing kept, 8 at a time,
@@ -177,7 +177,7 @@ public interface SessionsAsync {
      * implementations) throws [UnsupportedOperationException].
      */
     public fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
-        unsupported("revokeAll")
+        Unsupported.on(this, "revokeAll")
 
     /**
      * The same operations answering with a [ClerkResponse] (HTTP status, headers, Clerk's trace id and the value).
@@ -227,9 +227,9 @@ public interface SessionsAsync {
 internal class DefaultSessionsAsync(private val sessions: Sessions, private val calls: Futures) : SessionsAsync {
     override fun list(params: SessionListParams, options: RequestOptions) = calls.future { sessions.list(params, options) }
     override fun listPage(params: SessionListParams, options: RequestOptions) = calls.future { sessions.listPage(params, options) }
-    override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
-    override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
-    override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
+    override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = FlowStreams.blockingStream(sessions.listAll(params, options))
+    override fun listActive(userId: String): Stream<Session> = FlowStreams.blockingStream(sessions.listActive(userId))
+    override fun listActiveByClient(clientId: String): Stream<Session> = FlowStreams.blockingStream(sessions.listActiveByClient(clientId))
     override fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): CompletableFuture<RevokeAllReport> =
         calls.future { sessions.revokeAll(params, onProgress) }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.future { sessions.create(params, options) }
@@ -262,5 +262,8 @@ internal class DefaultSessionsAsync(private val sessions: Sessions, private val 
     }
 }
 
-private fun SessionsAsync.unsupported(what: String): Nothing =
-    throw UnsupportedOperationException("${javaClass.name} has no $what (wrap a Sessions with SessionsAsync.of instead)")
+/** What a [SessionsAsync] that is not over a `Sessions` answers to the workflows it cannot run. */
+private object Unsupported {
+    fun on(owner: Any, what: String): Nothing =
+        throw UnsupportedOperationException("${owner.javaClass.name} has no $what (wrap a Sessions with SessionsAsync.of instead)")
+}

@@ -179,9 +179,9 @@ public interface SessionsBlocking {
 internal class DefaultSessionsBlocking(private val sessions: Sessions, private val calls: Futures) : SessionsBlocking {
     override fun list(params: SessionListParams, options: RequestOptions) = calls.blocking { sessions.list(params, options) }
     override fun listPage(params: SessionListParams, options: RequestOptions) = calls.blocking { sessions.listPage(params, options) }
-    override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = blockingStream(sessions.listAll(params, options))
-    override fun listActive(userId: String): Stream<Session> = blockingStream(sessions.listActive(userId))
-    override fun listActiveByClient(clientId: String): Stream<Session> = blockingStream(sessions.listActiveByClient(clientId))
+    override fun listAll(params: SessionListParams, options: RequestOptions): Stream<Session> = FlowStreams.blockingStream(sessions.listAll(params, options))
+    override fun listActive(userId: String): Stream<Session> = FlowStreams.blockingStream(sessions.listActive(userId))
+    override fun listActiveByClient(clientId: String): Stream<Session> = FlowStreams.blockingStream(sessions.listActiveByClient(clientId))
     override fun revokeAll(params: RevokeAllParams, onProgress: Consumer<RevokeAllReport>?): RevokeAllReport =
         calls.blocking { sessions.revokeAll(params, onProgress) }
     override fun create(params: CreateSessionParams, options: RequestOptions) = calls.blocking { sessions.create(params, options) }

@@ -9,6 +9,7 @@ import kotlin.metadata.Attributes;
 import kotlin.metadata.KmClass;
 import kotlin.metadata.KmConstructor;
 import kotlin.metadata.KmFunction;
+import kotlin.metadata.KmPackage;
 import kotlin.metadata.KmProperty;
 import kotlin.metadata.jvm.JvmExtensionsKt;
 import kotlin.metadata.jvm.JvmMethodSignature;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * functions ({@code Continuation} parameters), {@code kotlin.Unit} results, Kotlin function types, {@code Flow}s,
  * mangled names, factories reachable only through {@code Companion}, getters that return null (the convention is
  * {@code Optional}), Kotlin-internal constructors that bytecode makes public, public constants of no public
- * declaration, and kotlinx.serialization or Ktor types (the engine hook excepted).
+ * declaration, file classes ({@code FooKt}) with anything but public Kotlin declarations, and kotlinx.serialization or
+ * Ktor types (the engine hook excepted).
  */
 class JavaApiSurfaceTest {
     /**
@@ -373,6 +375,47 @@ class JavaApiSurfaceTest {
             }
         }
         assertEquals(List.of(), problems, "empty companions");
+    }
+
+    /**
+     * A Kotlin file facade ({@code FooKt}) Java sees carries public Kotlin declarations only. Top-level {@code private}
+     * or {@code @JvmSynthetic} declarations would leave Java an empty public class, and top-level {@code internal}
+     * functions and constants are public static members in bytecode, under their own names; clerkkit keeps such
+     * helpers in companions and internal objects instead.
+     */
+    @Test
+    void fileFacadesCarryOnlyPublicDeclarations() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c : javaFacingClasses()) {
+            Metadata metadata = c.getAnnotation(Metadata.class);
+            if (metadata == null) continue;
+            KotlinClassMetadata read = KotlinClassMetadata.readLenient(metadata);
+            if (!(read instanceof KotlinClassMetadata.FileFacade)) continue;
+            KmPackage pkg = ((KotlinClassMetadata.FileFacade) read).getKmPackage();
+            Set<String> declared = new TreeSet<>();
+            for (KmFunction f : pkg.getFunctions()) {
+                JvmMethodSignature sig = JvmExtensionsKt.getSignature(f);
+                if (Attributes.getVisibility(f) == Visibility.PUBLIC && sig != null) declared.add(sig.getName() + sig.getDescriptor());
+            }
+            Set<String> publicProperties = new TreeSet<>();
+            for (KmProperty p : pkg.getProperties()) {
+                if (Attributes.getVisibility(p) != Visibility.PUBLIC) continue;
+                publicProperties.add(p.getName());
+                JvmMethodSignature getter = JvmExtensionsKt.getGetterSignature(p);
+                if (getter != null) declared.add(getter.getName() + getter.getDescriptor());
+            }
+            List<Executable> members = publicMembers(c);
+            for (Executable e : members) {
+                if (!declared.contains(e.getName() + descriptor(e))) problems.add(describe(e) + ": not a public Kotlin declaration");
+            }
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isPublic(f.getModifiers()) && !f.isSynthetic() && !publicProperties.contains(f.getName())) {
+                    problems.add(c.getName() + "." + f.getName() + ": not a public Kotlin declaration");
+                }
+            }
+            if (members.isEmpty() && publicProperties.isEmpty()) problems.add(c.getName() + ": a public class with nothing Java can call");
+        }
+        assertEquals(List.of(), problems, "file facades");
     }
 
     /** The Java twins carry every operation of the Kotlin {@code Sessions} (and its raw-response view) by name. */
